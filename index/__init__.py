@@ -1,0 +1,1 @@
+"""Ingestion and the persisted hybrid index: load, clean, split, chunk, embed, persist."""

@@ -1,0 +1,55 @@
+"""NewsIndex: a loaded, verified index with its embedder, the resource the assistant reads from."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .embedding import Embedder, load_embedder
+from .model import Article, Chunk, Sentence
+from .settings import Settings
+from .store import read_snapshot
+
+
+class NewsIndex:
+    """The articles, sentences and chunks of an index, its FAISS and BM25 indexes, and the embedder."""
+
+    def __init__(self, root: Path, settings: Settings, embedder: Embedder | None = None):
+        self.root = Path(root)
+        snap = read_snapshot(self.root, expect_model=embedder.name if embedder else None)
+        self.manifest = snap.manifest
+        self.embedder = embedder or load_embedder(snap.manifest["model"]["name"], settings.embed_batch)
+        self.articles: dict[str, Article] = {a.id: a for a in snap.articles}
+        self.sentences: list[Sentence] = snap.sentences
+        self.chunks: list[Chunk] = snap.chunks
+        self.chunk_index = snap.chunk_index
+        self.sentence_index = snap.sentence_index
+        self.bm25 = snap.bm25
+
+    @property
+    def model_name(self) -> str:
+        return self.manifest["model"]["name"]
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embedder.encode([text])[0]
+
+    def search_chunks(self, qvec: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k chunk ids and cosine similarities for a unit query vector."""
+        return self._search(self.chunk_index, qvec, k)
+
+    def search_sentences(self, qvec: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        return self._search(self.sentence_index, qvec, k)
+
+    @staticmethod
+    def _search(index, qvec: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        k = min(k, index.ntotal)
+        if k <= 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        scores, ids = index.search(qvec.reshape(1, -1).astype(np.float32), k)
+        keep = ids[0] >= 0
+        return ids[0][keep], scores[0][keep]
+
+    def sentence_vectors(self, ids: list[int]) -> np.ndarray:
+        if not ids:
+            return np.zeros((0, self.embedder.dim), np.float32)
+        return np.stack([self.sentence_index.reconstruct(int(i)) for i in ids])

@@ -1,0 +1,175 @@
+"""The on-disk index: a folder of versions, each a plain-file snapshot with a manifest.
+
+    DIR/CURRENT           name of the live version, replaced atomically (os.replace)
+    DIR/v-<stamp>/        manifest.json, articles/sentences/chunks .jsonl, chunks.faiss,
+                          sentences.faiss, bm25_*.json/.npy
+A build writes a new version folder and only then points CURRENT at it, so a crash, Ctrl-C or
+SIGKILL midway leaves the previous index live. Loading checks the format version, the model and
+the sha256 of every file, and refuses a mismatch with one sentence. Never pickle.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from .bm25 import SparseBM25
+from .model import Article, Chunk, Sentence
+
+FORMAT_VERSION = 1
+_JSONL = ("articles.jsonl", "sentences.jsonl", "chunks.jsonl")
+_FAISS = ("chunks.faiss", "sentences.faiss")
+HNSW_M = 32
+HNSW_EF_SEARCH = 128
+
+
+class IndexError_(RuntimeError):
+    """The index is missing, damaged or built differently than asked; the message is one sentence."""
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def make_faiss(vectors: np.ndarray, exact_max: int) -> tuple[faiss.Index, str]:
+    """Exact inner-product search up to exact_max vectors, HNSW above (recall checked by the benchmark)."""
+    dim = vectors.shape[1]
+    if len(vectors) <= exact_max:
+        index, kind = faiss.IndexFlatIP(dim), "flat"
+    else:
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        kind = "hnsw"
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index, kind
+
+
+def _read_faiss(path: Path) -> faiss.Index:
+    try:
+        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+    except RuntimeError:
+        index = faiss.read_index(str(path))
+    if isinstance(index, faiss.IndexHNSW):
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    return index
+
+
+def _write_jsonl(path: Path, rows) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False))
+            f.write("\n")
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+@dataclass
+class Snapshot:
+    """Everything an index version holds, in memory."""
+
+    manifest: dict
+    articles: list[Article]
+    sentences: list[Sentence]
+    chunks: list[Chunk]
+    chunk_index: faiss.Index
+    sentence_index: faiss.Index
+    bm25: SparseBM25
+
+
+def write_snapshot(root: Path, snap: Snapshot) -> Path:
+    """Write a new version under root and make it live atomically; older versions are removed."""
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.time_ns() % 10**6:06d}"
+    tmp = root / f"tmp-{stamp}"
+    tmp.mkdir()
+    _write_jsonl(tmp / "articles.jsonl", (a.to_json() for a in snap.articles))
+    _write_jsonl(tmp / "sentences.jsonl", ([s.article_id, s.start, s.end] for s in snap.sentences))
+    _write_jsonl(tmp / "chunks.jsonl", ([c.article_id, c.start, c.end, list(c.sentences)] for c in snap.chunks))
+    faiss.write_index(snap.chunk_index, str(tmp / "chunks.faiss"))
+    faiss.write_index(snap.sentence_index, str(tmp / "sentences.faiss"))
+    snap.bm25.save(tmp)
+    names = list(_JSONL) + list(_FAISS) + list(SparseBM25.FILES)
+    manifest = dict(snap.manifest, format_version=FORMAT_VERSION, files={n: sha256_file(tmp / n) for n in names})
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+    for name in names + ["manifest.json"]:
+        with open(tmp / name, "rb") as f:
+            os.fsync(f.fileno())
+    version = root / f"v-{stamp}"
+    os.rename(tmp, version)
+    pointer = root / f"CURRENT.{stamp}"
+    pointer.write_text(version.name)
+    os.replace(pointer, root / "CURRENT")
+    for old in root.iterdir():
+        if old.is_dir() and old.name != version.name and (old.name.startswith("v-") or old.name.startswith("tmp-")):
+            shutil.rmtree(old, ignore_errors=True)
+    snap.manifest = manifest
+    return version
+
+
+def current_version(root: Path) -> Path:
+    pointer = root / "CURRENT"
+    if not pointer.is_file():
+        raise IndexError_(f"no index at {root}: build one with 'newsdesk index build'")
+    version = root / pointer.read_text().strip()
+    if not (version / "manifest.json").is_file():
+        raise IndexError_(f"the index at {root} is damaged: its live version {version.name} has no manifest; rebuild it")
+    return version
+
+
+def read_manifest(root: Path) -> dict:
+    version = current_version(root)
+    try:
+        return json.loads((version / "manifest.json").read_text())
+    except (OSError, json.JSONDecodeError):
+        raise IndexError_(f"the index at {root} is damaged: its manifest is not valid JSON; rebuild it") from None
+
+
+def read_snapshot(root: Path, expect_model: str | None = None) -> Snapshot:
+    """Load and verify the live version; raise IndexError_ with one clear sentence on any mismatch."""
+    manifest = read_manifest(root)
+    version = current_version(root)
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexError_(f"the index at {root} has format version {manifest.get('format_version')}, "
+                          f"this newsdesk reads version {FORMAT_VERSION}; rebuild it")
+    model = manifest.get("model", {}).get("name")
+    if expect_model and model != expect_model:
+        raise IndexError_(f"the index at {root} was built with model {model!r}, not {expect_model!r}; "
+                          "rebuild it or pass --model")
+    for name, digest in manifest.get("files", {}).items():
+        path = version / name
+        if not path.is_file():
+            raise IndexError_(f"the index at {root} is damaged: {name} is missing; rebuild it")
+        if sha256_file(path) != digest:
+            raise IndexError_(f"the index at {root} is damaged: {name} does not match its manifest hash; rebuild it")
+    if set(manifest.get("files", {})) != set(_JSONL) | set(_FAISS) | set(SparseBM25.FILES):
+        raise IndexError_(f"the index at {root} is damaged: its manifest does not list the expected files; rebuild it")
+    try:
+        articles = [Article.from_json(d) for d in _read_jsonl(version / "articles.jsonl")]
+        by_id = {a.id: a for a in articles}
+        sentences = [Sentence(aid, s, e, by_id[aid].text[s:e]) for aid, s, e in _read_jsonl(version / "sentences.jsonl")]
+        chunks = [Chunk(aid, s, e, by_id[aid].text[s:e], tuple(ids)) for aid, s, e, ids in _read_jsonl(version / "chunks.jsonl")]
+        chunk_index = _read_faiss(version / "chunks.faiss")
+        sentence_index = _read_faiss(version / "sentences.faiss")
+        bm25 = SparseBM25.load(version)
+    except (KeyError, ValueError, TypeError, RuntimeError, OSError) as e:
+        raise IndexError_(f"the index at {root} is damaged ({type(e).__name__}); rebuild it") from None
+    counts = manifest.get("counts", {})
+    if (len(articles), len(sentences), len(chunks)) != (counts.get("articles"), counts.get("sentences"), counts.get("chunks")) \
+            or chunk_index.ntotal != len(chunks) or sentence_index.ntotal != len(sentences) or bm25.n_docs != len(chunks):
+        raise IndexError_(f"the index at {root} is damaged: its files disagree with the manifest counts; rebuild it")
+    return Snapshot(manifest, articles, sentences, chunks, chunk_index, sentence_index, bm25)
