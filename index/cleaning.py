@@ -22,7 +22,7 @@ clear reply tweet news cookies privacy continue permalink
 # Words that may sit beside them in such lines.
 _NAV_FILLER = frozenset("""
 more to the on a an of our this here and or for us you your site website page post posts all go
-click via link links main in up out story stories article articles view full text copy facebook
+click via link links main in up out story stories article articles view full text copy facebook content
 twitter telegram vk whatsapp is newer policy terms use feed
 """.split()) | _NAV_MARKERS
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
