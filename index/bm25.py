@@ -105,3 +105,10 @@ class SparseBM25:
         vocab = {t: i for i, t in enumerate(meta["terms"])}
         arrays = [np.load(folder / name, allow_pickle=False) for name in cls.FILES[1:]]
         return cls(vocab, *arrays, n_docs=int(meta["n_docs"]))
+
+
+def idf_of(bm25: SparseBM25, token: str) -> float:
+    """The Lucene idf of a token in this index (the largest idf for an unknown token)."""
+    t = bm25.vocab.get(token)
+    n = 0 if t is None else int(bm25.indptr[t + 1] - bm25.indptr[t])
+    return math.log(1.0 + (bm25.n_docs - n + 0.5) / (n + 0.5))

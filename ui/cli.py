@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return int(args.func(args) or 0)
-    except (UserError, BuildError, ModelError, IndexError_, FileNotFoundError, ValueError) as e:
+    except (UserError, BuildError, ModelError, IndexError_, FileNotFoundError, ValueError, OSError) as e:
         if args.verbose:
             log.exception("failed")
         print(f"newsdesk: error: {e}", file=sys.stderr)

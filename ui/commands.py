@@ -1,4 +1,180 @@
-"""The CLI commands beyond `index`: each module registers its subparser here."""
+"""The CLI commands beyond `index`: ask, chat, eval (bench and reader train register themselves too)."""
 from __future__ import annotations
 
+import argparse
+import json
+import shlex
+import sys
+import textwrap
+from pathlib import Path
+
+from index.settings import Settings, default_index_dir
+
 REGISTER: list = []
+
+
+def register(fn):
+    REGISTER.append(fn)
+    return fn
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    s = Settings()
+    changes = {k: getattr(args, k) for k in ("top_k", "fusion", "dense_weight", "reader")
+               if getattr(args, k, None) is not None}
+    return s.with_(**changes) if changes else s
+
+
+def index_dir(args: argparse.Namespace) -> Path:
+    return Path(args.index) if getattr(args, "index", None) else default_index_dir()
+
+
+def _query_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--index", help="index folder (default: $NEWSDESK_INDEX or .newsdesk/index)")
+    p.add_argument("-k", "--top-k", dest="top_k", type=int, help="passages to retrieve")
+    p.add_argument("--fusion", choices=["minmax", "rrf"])
+    p.add_argument("--dense-weight", type=float)
+    p.add_argument("--reader", choices=["auto", "trained", "rules"])
+    p.add_argument("--outlet", action="append", default=[], help="only articles from this outlet (repeatable)")
+    p.add_argument("--since", help="only articles dated on or after (YYYY-MM-DD)")
+    p.add_argument("--until", help="only articles dated on or before (YYYY-MM-DD)")
+    p.add_argument("--article", action="append", default=[], help="only this article id (repeatable)")
+
+
+def _filters(args: argparse.Namespace):
+    from assistant.retrieval import Filters
+
+    return Filters(outlets=tuple(args.outlet), since=args.since, until=args.until, article_ids=tuple(args.article))
+
+
+def format_answer(ans) -> str:
+    """An Answer as readable text: the answer, the quote, numbered citations."""
+    out = []
+    if ans.note:
+        out.append(f"({ans.note})")
+    if ans.query and ans.query != ans.question:
+        out.append(f"searched for: {ans.query}")
+    if ans.abstained:
+        if ans.query:
+            out.append("The articles do not answer this question.")
+        if ans.citations:
+            out.append("Nearest passages, not an answer:")
+    else:
+        if ans.answer:
+            out.append(f"Answer: {ans.answer} [{ans.answer_citation}]")
+        out.append(f"Quote: “{ans.quote}” [1]")
+        out.append(f"Confidence: {ans.confidence:.2f}")
+    for c in ans.citations:
+        who = f"; {c.speaker} speaking" if c.speaker else ""
+        head = f"[{c.number}] {c.title or c.article_id} — {c.outlet or 'unknown outlet'}, {c.date or 'undated'}{who}"
+        out.append(head)
+        out.append(f"    {c.article_id} [{c.start}:{c.end}]")
+        if ans.abstained:
+            out.append(textwrap.indent(textwrap.fill(c.text, 100), "    "))
+    return "\n".join(out)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.pipeline import open_assistant
+
+    assistant = open_assistant(index_dir(args), settings_from(args))
+    ans = assistant.ask(args.question, filters=_filters(args))
+    print(json.dumps(ans.to_json(), indent=2, ensure_ascii=False) if args.json else format_answer(ans))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    if args.terminal:
+        return _terminal_chat(args)
+    from ui.app import serve
+
+    return serve(index_dir(args), settings_from(args), host=args.host, port=args.port, auth=args.auth)
+
+
+def _terminal_chat(args: argparse.Namespace) -> int:
+    from assistant.conversation import Conversation
+    from assistant.pipeline import open_assistant
+
+    assistant = open_assistant(index_dir(args), settings_from(args))
+    conv = Conversation()
+    print("newsdesk chat: ask about the articles; /new starts a new conversation, /quit or Ctrl-D leaves.")
+    while True:
+        try:
+            line = input("you> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if line in ("/quit", "/exit"):
+            return 0
+        if line == "/new":
+            conv.clear()
+            print("(new conversation)")
+            continue
+        if line:
+            print(format_answer(assistant.ask(line, conv, filters=_filters(args))))
+            print()
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.pipeline import Assistant
+    from eval.datasets import load_dataset
+    from eval.report import metrics_table, write_report
+    from eval.runner import cached_index, run, summarize, write_predictions
+    from index.embedding import load_embedder
+    from index.newsindex import NewsIndex
+
+    settings = settings_from(args)
+    dataset = load_dataset(args.dataset)
+    if args.index:
+        root = Path(args.index)
+    elif dataset.documents:
+        embedder = load_embedder(settings.model, settings.embed_batch)
+        root = cached_index(dataset, settings, embedder, Path(".newsdesk/cache"))
+    else:
+        root = default_index_dir()
+    assistant = Assistant(NewsIndex(root, settings), settings)
+    rows = run(dataset, assistant, limit=args.limit, progress=sys.stderr.isatty())
+    summary = summarize(rows)
+    summary["dataset"], summary["index"], summary["reader"] = dataset.name, str(root), assistant.reader.name
+    command = "newsdesk " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if args.command_line is None else args.command_line
+    if args.predictions:
+        write_predictions(rows, Path(args.predictions))
+    if args.report:
+        write_report(summary, rows, Path(args.report), f"{dataset.name} on {root}", command)
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        print(f"{dataset.name}: {len(rows)} questions against {root} (reader: {assistant.reader.name})")
+        print(metrics_table(summary))
+    return 0
+
+
+@register
+def _add_commands(sub) -> None:
+    a = sub.add_parser("ask", help="answer one question")
+    a.add_argument("question")
+    a.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    _query_options(a)
+    a.set_defaults(func=cmd_ask)
+
+    c = sub.add_parser("chat", help="the chat UI (or --terminal)")
+    c.add_argument("--terminal", action="store_true", help="chat in this terminal")
+    c.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
+    c.add_argument("--port", type=int, default=7860)
+    c.add_argument("--auth", help="user:password for the UI (or $NEWSDESK_AUTH)")
+    _query_options(c)
+    c.set_defaults(func=cmd_chat)
+
+    e = sub.add_parser("eval", help="evaluate on a Q&A set (seeds JSONL or SQuAD JSON)")
+    e.add_argument("dataset", help="a .jsonl Q&A file, a SQuAD .json file, or 'seeds'")
+    e.add_argument("--index", help="index to ask (default: the dataset's own cached index, or the default index)")
+    e.add_argument("--predictions", help="write predictions JSONL here")
+    e.add_argument("--report", help="write report.json, report.md and plots into this folder")
+    e.add_argument("--limit", type=int)
+    e.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    e.add_argument("--command-line", help=argparse.SUPPRESS)
+    e.add_argument("-k", "--top-k", dest="top_k", type=int)
+    e.add_argument("--fusion", choices=["minmax", "rrf"])
+    e.add_argument("--dense-weight", type=float)
+    e.add_argument("--reader", choices=["auto", "trained", "rules"])
+    e.set_defaults(func=cmd_eval)

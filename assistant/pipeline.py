@@ -1,0 +1,151 @@
+"""The Assistant: question -> rewritten query -> passages -> reader -> cited, calibrated Answer."""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+
+from index.bm25 import tokenize
+from index.newsindex import NewsIndex
+from index.settings import Settings
+
+from .answer import Answer, AnswerCandidate, Citation, Passage
+from .attribution import speaker
+from .conversation import Conversation, rewrite
+from .qtypes import expected_kind
+from .reader import Reader, lexical_overlap, load_reader
+from .retrieval import Filters, Retrieval, Retriever
+
+log = logging.getLogger(__name__)
+CALIBRATION = Path(__file__).with_name("calibration.json")
+READ_PASSAGES = 5
+_NORMALISE = re.compile(r"\s+")
+
+
+def load_calibration() -> dict:
+    """Logistic weights mapping answer features to a probability of being right (see eval/calibrate.py)."""
+    if CALIBRATION.is_file():
+        return json.loads(CALIBRATION.read_text())
+    return {"features": ["reader", "dense", "lex", "no_answer"], "weights": [4.0, 4.0, 4.0, -4.0], "bias": -5.0}
+
+
+def features(best: AnswerCandidate, retrieval: Retrieval, index: NewsIndex, question: str) -> dict[str, float]:
+    """The evidence an answer rests on, each in about [0, 1]."""
+    sent = index.sentences[best.sentence_id]
+    q_tokens = tokenize(retrieval.query)
+    chunk_tokens = set()
+    for p in retrieval.passages[:1]:
+        chunk_tokens = set(tokenize(p.text))
+    dense = float(index.sentence_vectors([best.sentence_id])[0] @ retrieval.qvec)
+    kind = expected_kind(question)
+    return {
+        "reader": best.score,
+        "dense": dense,
+        "lex": lexical_overlap(q_tokens, set(tokenize(sent.text)), index),
+        "chunk_lex": lexical_overlap(q_tokens, chunk_tokens, index),
+        "typed": 1.0 if (kind is None or best.start is not None) else 0.0,
+        "no_answer": best.no_answer,
+    }
+
+
+def calibrated(feats: dict[str, float], calibration: dict) -> float:
+    z = calibration["bias"] + sum(w * feats.get(f, 0.0) for f, w in zip(calibration["features"], calibration["weights"]))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def merge_spans(spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Merge overlapping or touching spans of the same article, keeping first-seen order."""
+    merged: list[list] = []
+    for aid, s, e in spans:
+        for m in merged:
+            if m[0] == aid and s <= m[2] and m[1] <= e:
+                m[1], m[2] = min(m[1], s), max(m[2], e)
+                break
+        else:
+            merged.append([aid, s, e])
+    return [tuple(m) for m in merged]
+
+
+class Assistant:
+    """Answers questions over a NewsIndex with cited, verbatim text, or says the articles do not answer."""
+
+    def __init__(self, index: NewsIndex, settings: Settings, reader: Reader | None = None):
+        self.index = index
+        self.settings = settings
+        self.retriever = Retriever(index, settings)
+        self.reader = reader or load_reader(settings.reader)
+        self.calibration = load_calibration()
+
+    def citation(self, number: int, article_id: str, start: int, end: int) -> Citation:
+        a = self.index.articles[article_id]
+        return Citation(number=number, article_id=article_id, start=start, end=end, text=a.text[start:end],
+                        title=a.title.value if a.title else None, outlet=a.outlet.value if a.outlet else None,
+                        date=a.date.iso if a.date else None, dateline=a.dateline.value if a.dateline else None,
+                        speaker=speaker(a.text, start, end), url=a.url)
+
+    def _nearest(self, passages: list[Passage]) -> tuple[Citation, ...]:
+        spans = merge_spans([(p.article_id, p.start, p.end) for p in passages])
+        return tuple(self.citation(i, aid, s, e) for i, (aid, s, e) in enumerate(spans, 1))
+
+    def _abstain(self, question: str, query: str, passages: list[Passage], confidence: float,
+                 note: str | None = None) -> Answer:
+        return Answer(question=question, query=query, answer=None, quote=None, confidence=confidence,
+                      abstained=True, citations=self._nearest(passages[:3]), note=note)
+
+    def ask(self, question: str, conversation: Conversation | None = None, filters: Filters = Filters(),
+            k: int | None = None) -> Answer:
+        """Answer one question; a follow-up is resolved against the conversation, which gets the new turn."""
+        answer = self._ask(question, conversation, filters, k)
+        if conversation is not None:
+            conversation.add(answer)
+        return answer
+
+    def _ask(self, question: str, conversation: Conversation | None, filters: Filters, k: int | None) -> Answer:
+        s = self.settings
+        note = None
+        question = question if isinstance(question, str) else ""
+        if len(question) > s.max_question_chars:
+            question = question[: s.max_question_chars]
+            note = f"the question was cut to its first {s.max_question_chars:,} characters"
+        if not tokenize(question):
+            return Answer(question=question, query="", answer=None, quote=None, confidence=0.0, abstained=True,
+                          note="Please ask a question in words: this one has none to search for.")
+        query = rewrite(question, conversation)
+        retrieval = self.retriever.retrieve(query, filters, k=max(k or s.top_k, READ_PASSAGES))
+        passages = retrieval.passages
+        if not passages:
+            return self._abstain(question, query, passages, 0.0, note or "No article matches the filters.")
+        candidates = self.reader.read(question, query, passages[:READ_PASSAGES], self.index, retrieval.qvec)
+        if not candidates:
+            return self._abstain(question, query, passages, 0.0, note)
+        best = candidates[0]
+        confidence = calibrated(features(best, retrieval, self.index, question), self.calibration)
+        if confidence < s.abstain_below:
+            return self._abstain(question, query, passages, confidence, note)
+        return self._answer(question, query, best, candidates, passages, confidence, note)
+
+    def _answer(self, question: str, query: str, best: AnswerCandidate, candidates: list[AnswerCandidate],
+                passages: list[Passage], confidence: float, note: str | None) -> Answer:
+        article = self.index.articles[best.article_id]
+        answer_text = article.text[best.start:best.end] if best.start is not None else None
+        spans = [(best.article_id, best.sentence_start, best.sentence_end)]
+        if answer_text:  # every other read sentence that states the same answer is cited too
+            needle = _NORMALISE.sub(" ", answer_text).lower()
+            for c in candidates[1:]:
+                sent = self.index.sentences[c.sentence_id]
+                if needle in _NORMALISE.sub(" ", sent.text).lower():
+                    spans.append((c.article_id, c.sentence_start, c.sentence_end))
+        citations = tuple(self.citation(i, aid, s, e) for i, (aid, s, e) in enumerate(merge_spans(spans), 1))
+        return Answer(question=question, query=query, answer=answer_text,
+                      quote=article.text[best.sentence_start:best.sentence_end], confidence=confidence,
+                      abstained=False, citations=citations, answer_citation=1,
+                      answer_start=best.start, answer_end=best.end, note=note)
+
+
+def open_assistant(root: Path, settings: Settings) -> Assistant:
+    """Load the index at root (verified) with its embedder and the configured reader."""
+    return Assistant(NewsIndex(root, settings), settings)

@@ -1,0 +1,119 @@
+"""Readers: from the question and retrieved passages to scored answer spans.
+
+A Reader returns AnswerCandidates, best first: a span of an article (or only its sentence), the
+sentence that contains it, a score in [0, 1], and its belief that the passages do not answer.
+RuleReader is the model-free reader, used when no trained weights are shipped:
+
+    sentence score = 0.45 * cos(q, s) + 0.35 * lex(q, s) + 0.20 * passage score (+/- type evidence)
+    lex(q, s)      = sum of idf(t) over question terms t found in s / sum of idf(t) over question terms
+
+and a short span where the question's type makes it obvious (a date for when, a number for how
+many, a name for who/which), the one nearest the question's words in the sentence.
+"""
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from index.bm25 import idf_of, tokenize
+from index.newsindex import NewsIndex
+
+from .answer import AnswerCandidate, Passage
+from .qtypes import expected_kind, typed_spans
+
+
+class Reader(Protocol):
+    name: str
+
+    def read(self, question: str, query: str, passages: list[Passage], index: NewsIndex,
+             qvec: np.ndarray) -> list[AnswerCandidate]:
+        ...
+
+
+def lexical_overlap(query_tokens: list[str], text_tokens: set[str], index: NewsIndex) -> float:
+    """idf-weighted share of the query's terms found in a text, in [0, 1]."""
+    terms = list(dict.fromkeys(query_tokens))
+    if not terms:
+        return 0.0
+    weights = [idf_of(index.bm25, t) for t in terms]
+    return sum(w for t, w in zip(terms, weights) if t in text_tokens) / sum(weights)
+
+
+def passage_sentences(passages: list[Passage], index: NewsIndex) -> dict[int, Passage]:
+    """Sentence id -> the best passage holding it, over the passages in rank order."""
+    out: dict[int, Passage] = {}
+    for p in passages:
+        for sid in index.chunks[p.chunk_id].sentences:
+            out.setdefault(sid, p)
+    return out
+
+
+class RuleReader:
+    """The model-free reader: best sentence by dense and lexical similarity, typed short spans."""
+
+    name = "rules"
+
+    def read(self, question: str, query: str, passages: list[Passage], index: NewsIndex,
+             qvec: np.ndarray) -> list[AnswerCandidate]:
+        sents = passage_sentences(passages, index)
+        if not sents:
+            return []
+        ids = list(sents)
+        vecs = index.sentence_vectors(ids)
+        cos = vecs @ qvec
+        q_tokens = tokenize(query)
+        q_words = set(tokenize(question)) | set(q_tokens)
+        kind = expected_kind(question)
+        out = []
+        for j, sid in enumerate(ids):
+            s = index.sentences[sid]
+            s_tokens = tokenize(s.text)
+            lex = lexical_overlap(q_tokens, set(s_tokens), index)
+            score = 0.45 * float(cos[j]) + 0.35 * lex + 0.20 * sents[sid].score
+            span = None
+            if kind:
+                span = self._best_span(kind, s.text, q_words)
+                score += 0.08 if span else -0.12
+            score = float(np.clip(score, 0.0, 1.0))
+            start, end = (s.start + span[0], s.start + span[1]) if span else (None, None)
+            out.append(AnswerCandidate(s.article_id, start, end, sid, s.start, s.end, score))
+        out.sort(key=lambda c: (-c.score, c.sentence_id))
+        return out
+
+    @staticmethod
+    def _best_span(kind: str, sentence: str, q_words: set[str]) -> tuple[int, int] | None:
+        """The typed span that says something new (not all question words), nearest the question's words."""
+        spans = [(s, e) for s, e in typed_spans(kind, sentence)
+                 if not set(tokenize(sentence[s:e])) <= q_words or not tokenize(sentence[s:e])]
+        spans = [(s, e) for s, e in spans if tokenize(sentence[s:e])]
+        if not spans:
+            return None
+        anchors = [i for i, tok in _token_positions(sentence) if tok in q_words]
+        if not anchors:
+            return spans[0]
+
+        def distance(span: tuple[int, int]) -> float:
+            return min(min(abs(a - span[0]), abs(a - span[1])) for a in anchors)
+
+        return min(spans, key=lambda sp: (distance(sp), sp[0]))
+
+
+def _token_positions(text: str) -> list[tuple[int, str]]:
+    import re
+
+    return [(m.start(), t) for m in re.finditer(r"\w+", text) for t in tokenize(m.group(0))]
+
+
+def load_reader(kind: str = "auto") -> Reader:
+    """The reader to use: "rules", "trained" (the shipped span model) or "auto" (trained if shipped)."""
+    if kind in ("auto", "trained"):
+        from . import span_reader
+
+        if span_reader.available():
+            return span_reader.SpanReader.load()
+        if kind == "trained":
+            raise FileNotFoundError(f"no trained reader weights at {span_reader.MODEL_DIR}")
+    if kind not in ("auto", "rules", "trained"):
+        raise ValueError(f"unknown reader {kind!r}: use auto, trained or rules")
+    return RuleReader()

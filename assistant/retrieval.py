@@ -1,0 +1,182 @@
+"""Hybrid retrieval: BM25 and dense (FAISS) candidates, fused.
+
+Two fusions, both over the union of candidates:
+
+* weighted min-max ("minmax", the default, chosen by measurement in eval/RESULTS.md):
+      s(c) = w * norm(dense(c)) + (1 - w) * norm(bm25(c)),  norm(x) = (x - min) / (max - min)
+* reciprocal rank fusion ("rrf"):
+      s(c) = 1 / (k + rank_dense(c)) + 1 / (k + rank_bm25(c))
+
+dense(c) mixes the chunk's own cosine with its best sentence's (sentence-level evidence):
+      dense(c) = (1 - a) * cos(q, c) + a * max_{s in c} cos(q, s)
+Ties are broken by dense score, then BM25, then chunk order, so results are deterministic.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from index.bm25 import tokenize
+from index.metadata import parse_date_string
+from index.model import Article
+from index.newsindex import NewsIndex
+from index.settings import Settings
+
+from .answer import Passage
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Metadata filters: outlets (case-insensitive), a date range (ISO or any parseable date), article ids."""
+
+    outlets: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    article_ids: tuple[str, ...] = field(default_factory=tuple)
+
+    def active(self) -> bool:
+        return bool(self.outlets or self.since or self.until or self.article_ids)
+
+    def allows(self, article: Article) -> bool:
+        if self.article_ids and article.id not in self.article_ids:
+            return False
+        if self.outlets:
+            outlet = (article.outlet.value if article.outlet else "").lower()
+            if outlet not in {o.lower() for o in self.outlets}:
+                return False
+        if self.since or self.until:
+            d = article.date
+            if d is None or d.year is None:  # an unknown year cannot be placed in a range
+                return False
+            key = d.sort_key()
+            for bound, ok in ((self.since, lambda b: key >= b), (self.until, lambda b: key <= b)):
+                if bound:
+                    b = parse_date_string(bound)
+                    if b is None or b.year is None:
+                        raise ValueError(f"cannot read the date {bound!r}; use YYYY-MM-DD")
+                    if not ok(b.sort_key()):
+                        return False
+        return True
+
+
+def minmax(x: np.ndarray) -> np.ndarray:
+    """Scale to [0, 1]; a constant vector maps to 1 where positive, else 0."""
+    if len(x) == 0:
+        return x
+    lo, hi = float(x.min()), float(x.max())
+    if hi - lo < 1e-12:
+        return (x > 0).astype(np.float32) if hi <= 0 or lo == hi else np.ones_like(x)
+    return (x - lo) / (hi - lo)
+
+
+def ranks(scores: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
+    """1-based ranks, higher score first, ties broken by tiebreak (higher first), then position."""
+    order = np.lexsort((np.arange(len(scores)), -tiebreak, -scores))
+    r = np.empty(len(scores), np.int64)
+    r[order] = np.arange(1, len(scores) + 1)
+    return r
+
+
+def fuse(dense: np.ndarray, bm25: np.ndarray, method: str, dense_weight: float, rrf_k: int) -> np.ndarray:
+    """Fused scores in [0, 1] for the candidates (see the module docstring)."""
+    if method == "rrf":
+        s = 1.0 / (rrf_k + ranks(dense, bm25)) + 1.0 / (rrf_k + ranks(bm25, dense))
+        return (s / (2.0 / (rrf_k + 1))).astype(np.float32)
+    if method == "minmax":
+        return (dense_weight * minmax(dense) + (1 - dense_weight) * minmax(bm25)).astype(np.float32)
+    raise ValueError(f"unknown fusion {method!r}: use minmax or rrf")
+
+
+@dataclass
+class Retrieval:
+    """Candidates with their evidence, before and after fusion (the evaluation reads all of it)."""
+
+    query: str
+    qvec: np.ndarray
+    chunk_ids: np.ndarray
+    bm25: np.ndarray
+    dense: np.ndarray
+    fused: np.ndarray
+    passages: list[Passage]
+
+
+class Retriever:
+    """Dense + BM25 candidates over an index's chunks, fused into ranked passages."""
+
+    def __init__(self, index: NewsIndex, settings: Settings):
+        self.index = index
+        self.settings = settings
+        self._article_of_chunk = [c.article_id for c in index.chunks]
+        self._chunk_of_sentence = np.full(len(index.sentences), -1, np.int64)  # first chunk holding it
+        for cid, ch in reversed(list(enumerate(index.chunks))):
+            self._chunk_of_sentence[list(ch.sentences)] = cid
+
+    def _allowed(self, filters: Filters) -> np.ndarray | None:
+        if not filters.active():
+            return None
+        ok = {a.id for a in self.index.articles.values() if filters.allows(a)}
+        return np.array([aid in ok for aid in self._article_of_chunk], bool)
+
+    def _dense_scores(self, qvec: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """dense(c) for the given chunks: chunk cosine mixed with the best sentence cosine."""
+        idx = self.index
+        a = self.settings.sentence_weight
+        out = np.zeros(len(ids), np.float32)
+        for j, cid in enumerate(ids):
+            chunk = idx.chunks[int(cid)]
+            c_cos = float(idx.chunk_index.reconstruct(int(cid)) @ qvec)
+            s_cos = max(float(idx.sentence_index.reconstruct(int(s)) @ qvec) for s in chunk.sentences)
+            out[j] = (1 - a) * c_cos + a * s_cos
+        return out
+
+    def retrieve(self, query: str, filters: Filters = Filters(), k: int | None = None,
+                 fusion: str | None = None, dense_weight: float | None = None) -> Retrieval:
+        s = self.settings
+        k = k or s.top_k
+        idx = self.index
+        n = len(idx.chunks)
+        qvec = idx.embed_query(query)
+        bm25_all = idx.bm25.scores(tokenize(query))
+        allowed = self._allowed(filters)
+        c = s.candidates
+        if allowed is not None and allowed.sum() <= 5000:
+            cand = np.flatnonzero(allowed)
+        else:
+            top_bm25 = np.argsort(-bm25_all, kind="stable")[:c]
+            top_bm25 = top_bm25[bm25_all[top_bm25] > 0]
+            dense_ids, _ = idx.search_chunks(qvec, c)
+            sent_ids, _ = idx.search_sentences(qvec, c)
+            chunk_of_sentence = self._chunks_of_sentences(sent_ids)
+            cand = np.unique(np.concatenate([top_bm25, dense_ids, chunk_of_sentence]).astype(np.int64))
+            if allowed is not None:
+                cand = cand[allowed[cand]]
+        if len(cand) == 0:
+            return Retrieval(query, qvec, cand, np.zeros(0), np.zeros(0), np.zeros(0), [])
+        bm25 = bm25_all[cand].astype(np.float32)
+        dense = self._dense_scores(qvec, cand)
+        fused = fuse(dense, bm25, fusion or s.fusion, s.dense_weight if dense_weight is None else dense_weight, s.rrf_k)
+        order = np.lexsort((cand, -bm25, -dense, -fused))
+        passages = []
+        for rank, j in enumerate(order[:k], 1):
+            ch = idx.chunks[int(cand[j])]
+            passages.append(Passage(int(cand[j]), ch.article_id, ch.start, ch.end, ch.text,
+                                    float(fused[j]), float(bm25[j]), float(dense[j]), rank))
+        return Retrieval(query, qvec, cand, bm25, dense, fused, passages)
+
+    def _chunks_of_sentences(self, sent_ids: np.ndarray) -> np.ndarray:
+        got = self._chunk_of_sentence[sent_ids] if len(sent_ids) else np.zeros(0, np.int64)
+        return got[got >= 0]
+
+
+def article_ranking(retrieval: Retrieval, chunks_article: list[str], by: str) -> list[str]:
+    """Article ids ranked by their best chunk under one signal: "bm25", "dense" or "fused"."""
+    scores = {"bm25": retrieval.bm25, "dense": retrieval.dense, "fused": retrieval.fused}[by]
+    tiebreak = retrieval.dense if by != "dense" else retrieval.bm25
+    order = np.lexsort((retrieval.chunk_ids, -tiebreak, -scores))
+    seen: dict[str, None] = {}
+    for j in order:
+        if by == "bm25" and scores[j] <= 0:
+            break
+        seen.setdefault(chunks_article[int(retrieval.chunk_ids[j])], None)
+    return list(seen)

@@ -1,0 +1,99 @@
+"""Evaluation sets: the seeds Q&A JSONL format and SQuAD v1.1 / v2.0 JSON.
+
+A SQuAD file becomes a folder of documents (one a paragraph, id "<title>-<paragraph number>")
+and an index for it, both cached under .newsdesk/cache/<content hash + build settings>.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.qtypes import question_type
+
+SEEDS_QA = Path(__file__).with_name("seeds_qa.jsonl")
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    answers: tuple[str, ...]
+    sources: tuple[str, ...]
+    answerable: bool
+    history: tuple[str, ...] = ()
+
+    @property
+    def qtype(self) -> str:
+        return question_type(self.question)
+
+
+@dataclass
+class Dataset:
+    name: str
+    questions: list[Question]
+    documents: list[dict] = field(default_factory=list)  # SQuAD paragraphs as jsonl article rows
+    digest: str = ""
+
+
+class DatasetError(ValueError):
+    """The dataset file cannot be read; one sentence."""
+
+
+def load_qa_jsonl(path: Path) -> Dataset:
+    questions = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            questions.append(Question(id=str(d.get("id", f"q{lineno}")), question=d["question"],
+                                      answers=tuple(d.get("answers", [])), sources=tuple(d.get("sources", [])),
+                                      answerable=bool(d.get("answerable", bool(d.get("answers")))),
+                                      history=tuple(d.get("history", []))))
+        except (json.JSONDecodeError, KeyError, TypeError) as e:
+            raise DatasetError(f"{path}:{lineno} is not a question line ({type(e).__name__})") from None
+    return Dataset(path.stem, questions, digest=hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+def squad_doc_id(title: str, i: int) -> str:
+    return f"{title}-{i:03d}"
+
+
+def load_squad(path: Path) -> Dataset:
+    raw = path.read_bytes()
+    try:
+        data = json.loads(raw)["data"]
+    except (json.JSONDecodeError, KeyError, TypeError):
+        raise DatasetError(f"{path} is not SQuAD JSON (no 'data' list)") from None
+    questions, documents = [], []
+    for article in data:
+        title = article["title"]
+        for i, para in enumerate(article["paragraphs"]):
+            doc_id = squad_doc_id(title, i)
+            documents.append({"id": doc_id, "text": para["context"], "title": title.replace("_", " ")})
+            for qa in para["qas"]:
+                impossible = bool(qa.get("is_impossible", False))
+                answers = tuple(dict.fromkeys(a["text"] for a in qa.get("answers", [])))
+                questions.append(Question(id=qa["id"], question=qa["question"], answers=() if impossible else answers,
+                                          sources=() if impossible else (doc_id,), answerable=not impossible))
+    return Dataset(path.stem, questions, documents, hashlib.sha256(raw).hexdigest())
+
+
+def load_dataset(path: Path | str) -> Dataset:
+    """A seeds-format .jsonl or a SQuAD .json file; "seeds" names the shipped seeds set."""
+    path = SEEDS_QA if str(path) == "seeds" else Path(path)
+    if not path.is_file():
+        raise DatasetError(f"no such dataset file: {path}")
+    return load_squad(path) if path.suffix == ".json" else load_qa_jsonl(path)
+
+
+def write_documents(dataset: Dataset, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "documents.jsonl"
+    if not out.is_file():
+        tmp = folder / "documents.jsonl.tmp"
+        tmp.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in dataset.documents), encoding="utf-8")
+        tmp.replace(out)
+    return out

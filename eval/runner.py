@@ -1,0 +1,126 @@
+"""Run an evaluation set through the assistant and measure retrieval, answers, abstention and latency."""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from assistant.answer import Answer
+from assistant.conversation import Conversation
+from assistant.pipeline import Assistant
+from assistant.qtypes import TYPES
+from assistant.retrieval import article_ranking
+from index.build import build_index
+from index.embedding import Embedder
+from index.settings import Settings
+
+from . import metrics as M
+from .datasets import Dataset, Question, write_documents
+
+KS = (1, 3, 5, 10)
+RETRIEVERS = ("bm25", "dense", "fused")
+
+
+def cached_index(dataset: Dataset, settings: Settings, embedder: Embedder, cache: Path) -> Path:
+    """The index of a SQuAD dataset's paragraphs, built once per content hash and build settings."""
+    key = hashlib.sha256((dataset.digest + json.dumps(settings.build_settings(), sort_keys=True)).encode()).hexdigest()[:16]
+    folder = cache / f"{dataset.name}-{key}"
+    root = folder / "index"
+    if not (root / "CURRENT").is_file():
+        docs = write_documents(dataset, folder / "articles")
+        build_index([docs], root, settings, embedder, progress=False)
+    return root
+
+
+@dataclass
+class Row:
+    q: Question
+    answer: Answer
+    answerable: bool  # in this run: its sources are in the index
+    seconds: float
+    rankings: dict[str, list[str]]
+
+    def scores(self) -> dict[str, float]:
+        golds = list(self.q.answers)
+        gold_src = set(self.q.sources)
+        a = self.answer
+        out = {"em": M.exact_match(a.answer, golds), "f1": M.f1(a.answer, golds),
+               "quote_hit": M.quote_hit(a.quote, golds),
+               "cited_gold": float(any(c.article_id in gold_src for c in a.citations)) if not a.abstained else 0.0}
+        for r in RETRIEVERS:
+            for k in KS:
+                out[f"{r}_hit@{k}"] = M.hit_at(self.rankings[r], gold_src, k)
+            out[f"{r}_mrr"] = M.reciprocal_rank(self.rankings[r], gold_src)
+        return out
+
+    def correct(self) -> bool:
+        s = self.scores()
+        return self.answerable and not self.answer.abstained and (s["f1"] >= 0.5 or s["quote_hit"] == 1.0)
+
+
+def run(dataset: Dataset, assistant: Assistant, limit: int | None = None, progress: bool = True,
+        on_progress=None) -> list[Row]:
+    """Ask every question (follow-ups after their history, in a fresh conversation each)."""
+    questions = dataset.questions[:limit] if limit else dataset.questions
+    known = set(assistant.index.articles)
+    chunk_article = [c.article_id for c in assistant.index.chunks]
+    rows = []
+    for i, q in enumerate(tqdm(questions, desc=f"eval {dataset.name}", disable=not progress, unit="q")):
+        conv = Conversation() if q.history else None
+        for h in q.history:
+            assistant.ask(h, conv)
+        t0 = time.perf_counter()
+        ans = assistant.ask(q.question, conv)
+        seconds = time.perf_counter() - t0
+        retrieval = assistant.retriever.retrieve(ans.query or q.question, k=10) if ans.query else None
+        rankings = {r: (article_ranking(retrieval, chunk_article, r) if retrieval else []) for r in RETRIEVERS}
+        answerable = q.answerable and bool(set(q.sources) & known)
+        rows.append(Row(q, ans, answerable, seconds, rankings))
+        if on_progress:
+            on_progress(i + 1, len(questions))
+    return rows
+
+
+def summarize(rows: list[Row]) -> dict:
+    """All metrics, overall and per question type."""
+    def block(rs: list[Row]) -> dict:
+        ans = [r for r in rs if r.answerable]
+        sc = [r.scores() for r in ans]
+        out = {"questions": len(rs), "answerable": len(ans)}
+        for key in ("em", "f1", "quote_hit"):
+            out[key] = M.mean([s[key] for s in sc])
+        answered = [r for r in ans if not r.answer.abstained]
+        out["citation_accuracy"] = M.mean([r.scores()["cited_gold"] for r in answered]) if answered else None
+        for r in RETRIEVERS:
+            out[r] = {f"hit@{k}": M.mean([s[f"{r}_hit@{k}"] for s in sc]) for k in KS}
+            out[r]["mrr"] = M.mean([s[f"{r}_mrr"] for s in sc])
+        out["abstention"] = M.abstention([r.answerable for r in rs], [r.answer.abstained for r in rs])
+        return out
+
+    summary = block(rows)
+    lat = [r.seconds * 1000 for r in rows]
+    summary["latency_ms"] = {"p50": M.percentile(lat, 50), "p95": M.percentile(lat, 95)}
+    summary["by_type"] = {t: block([r for r in rows if r.q.qtype == t]) for t in TYPES if any(r.q.qtype == t for r in rows)}
+    answered = [r for r in rows if not r.answer.abstained]
+    summary["calibration"] = M.calibration_bins([r.answer.confidence for r in answered], [r.correct() for r in answered])
+    return summary
+
+
+def prediction(row: Row) -> dict:
+    a = row.answer
+    return {"id": row.q.id, "question": row.q.question, "query": a.query, "answer": a.answer, "quote": a.quote,
+            "abstained": a.abstained, "confidence": round(a.confidence, 4), "gold": list(row.q.answers),
+            "answerable": row.answerable,
+            "citations": [{"number": c.number, "article_id": c.article_id, "start": c.start, "end": c.end,
+                           "text": c.text, "speaker": c.speaker} for c in a.citations]}
+
+
+def write_predictions(rows: list[Row], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(prediction(r), ensure_ascii=False) + "\n")
