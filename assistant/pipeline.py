@@ -26,11 +26,12 @@ READ_PASSAGES = 5
 _NORMALISE = re.compile(r"\s+")
 
 
-def load_calibration() -> dict:
-    """Logistic weights mapping answer features to a probability of being right (see eval/calibrate.py)."""
+def load_calibration(reader_name: str) -> dict | None:
+    """Logistic weights mapping answer features to P(correct) and the abstention threshold, per reader
+    (fitted on SQuAD train by eval/calibrate.py); None when this reader has not been calibrated."""
     if CALIBRATION.is_file():
-        return json.loads(CALIBRATION.read_text())
-    return {"features": ["reader", "dense", "lex", "no_answer"], "weights": [4.0, 4.0, 4.0, -4.0], "bias": -5.0}
+        return json.loads(CALIBRATION.read_text()).get(reader_name)
+    return None
 
 
 def features(best: AnswerCandidate, retrieval: Retrieval, index: NewsIndex, question: str) -> dict[str, float]:
@@ -42,17 +43,23 @@ def features(best: AnswerCandidate, retrieval: Retrieval, index: NewsIndex, ques
         chunk_tokens = set(tokenize(p.text))
     dense = float(index.sentence_vectors([best.sentence_id])[0] @ retrieval.qvec)
     kind = expected_kind(question)
+    top3 = set()
+    for p in retrieval.passages[:3]:
+        top3 |= set(tokenize(p.text))
     return {
         "reader": best.score,
         "dense": dense,
         "lex": lexical_overlap(q_tokens, set(tokenize(sent.text)), index),
         "chunk_lex": lexical_overlap(q_tokens, chunk_tokens, index),
+        "cover3": lexical_overlap(q_tokens, top3, index),
         "typed": 1.0 if (kind is None or best.start is not None) else 0.0,
         "no_answer": best.no_answer,
     }
 
 
-def calibrated(feats: dict[str, float], calibration: dict) -> float:
+def calibrated(feats: dict[str, float], calibration: dict | None) -> float:
+    if calibration is None:  # uncalibrated: the reader's own score
+        return float(feats["reader"])
     z = calibration["bias"] + sum(w * feats.get(f, 0.0) for f, w in zip(calibration["features"], calibration["weights"]))
     return 1.0 / (1.0 + math.exp(-z))
 
@@ -78,7 +85,8 @@ class Assistant:
         self.settings = settings
         self.retriever = Retriever(index, settings)
         self.reader = reader or load_reader(settings.reader)
-        self.calibration = load_calibration()
+        self.calibration = load_calibration(self.reader.name)
+        self.threshold = settings.abstain_below if self.calibration is None else self.calibration["threshold"]
 
     def citation(self, number: int, article_id: str, start: int, end: int) -> Citation:
         a = self.index.articles[article_id]
@@ -97,14 +105,16 @@ class Assistant:
                       abstained=True, citations=self._nearest(passages[:3]), note=note)
 
     def ask(self, question: str, conversation: Conversation | None = None, filters: Filters = Filters(),
-            k: int | None = None) -> Answer:
-        """Answer one question; a follow-up is resolved against the conversation, which gets the new turn."""
-        answer = self._ask(question, conversation, filters, k)
+            k: int | None = None, fusion: str | None = None, dense_weight: float | None = None) -> Answer:
+        """Answer one question; a follow-up is resolved against the conversation, which gets the new turn.
+        k, fusion and dense_weight override the settings for this question."""
+        answer = self._ask(question, conversation, filters, k, fusion, dense_weight)
         if conversation is not None:
             conversation.add(answer)
         return answer
 
-    def _ask(self, question: str, conversation: Conversation | None, filters: Filters, k: int | None) -> Answer:
+    def _ask(self, question: str, conversation: Conversation | None, filters: Filters, k: int | None,
+             fusion: str | None, dense_weight: float | None) -> Answer:
         s = self.settings
         note = None
         question = question if isinstance(question, str) else ""
@@ -115,7 +125,8 @@ class Assistant:
             return Answer(question=question, query="", answer=None, quote=None, confidence=0.0, abstained=True,
                           note="Please ask a question in words: this one has none to search for.")
         query = rewrite(question, conversation)
-        retrieval = self.retriever.retrieve(query, filters, k=max(k or s.top_k, READ_PASSAGES))
+        retrieval = self.retriever.retrieve(query, filters, k=max(k or s.top_k, READ_PASSAGES), fusion=fusion,
+                                            dense_weight=dense_weight)
         passages = retrieval.passages
         if not passages:
             return self._abstain(question, query, passages, 0.0, note or "No article matches the filters.")
@@ -124,7 +135,7 @@ class Assistant:
             return self._abstain(question, query, passages, 0.0, note)
         best = candidates[0]
         confidence = calibrated(features(best, retrieval, self.index, question), self.calibration)
-        if confidence < s.abstain_below:
+        if confidence < self.threshold:
             return self._abstain(question, query, passages, confidence, note)
         return self._answer(question, query, best, candidates, passages, confidence, note)
 

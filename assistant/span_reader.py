@@ -1,10 +1,112 @@
-"""The trained span reader (see assistant/training.py): MiniLM with a start/end head, shipped in the repo."""
+"""The trained span reader: MiniLM with a start/end head (assistant/training.py), shipped in models/reader.
+
+For each of the top passages, p(start = i) and p(end = j) come from a softmax over the window's
+tokens, [CLS] included; a span's score is p(start) * p(end) and the no-answer score is
+p(start = CLS) * p(end = CLS). The best span is kept inside one sentence, so the quote that
+carries it is always a whole sentence of the article.
+"""
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "reader"
+import numpy as np
+
+from index.newsindex import NewsIndex
+
+from .answer import AnswerCandidate, Passage
+
+log = logging.getLogger(__name__)
+MODEL_DIR = Path(os.environ.get("NEWSDESK_READER", Path(__file__).resolve().parent.parent / "models" / "reader"))
+MAX_LEN = 256
+STRIDE = 96
+MAX_ANSWER_TOKENS = 30
+TOP = 20
 
 
-def available() -> bool:
-    return (MODEL_DIR / "model.safetensors").is_file()
+def available(folder: Path = MODEL_DIR) -> bool:
+    return (folder / "model.safetensors").is_file() and (folder / "config.json").is_file()
+
+
+class SpanReader:
+    """Reads passages with the trained model; int8 dynamic quantization on CPU when asked."""
+
+    name = "trained"
+
+    def __init__(self, model, tokenizer, name: str = "trained"):
+        self.model = model
+        self.tokenizer = tokenizer
+        self.name = name
+
+    @classmethod
+    def load(cls, folder: Path = MODEL_DIR, quantize: bool = False) -> "SpanReader":
+        import torch
+        from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        tokenizer = AutoTokenizer.from_pretrained(str(folder))
+        model = AutoModelForQuestionAnswering.from_pretrained(str(folder), dtype=torch.float32).eval()
+        if quantize:
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        return cls(model, tokenizer, "trained-int8" if quantize else "trained")
+
+    def score_windows(self, question: str, contexts: list[str]) -> list[tuple[int, int, float, float, int]]:
+        """For each context: (char start, char end, span prob, no-answer prob, context index) of its best span."""
+        import torch
+
+        if not contexts:
+            return []
+        enc = self.tokenizer([question] * len(contexts), contexts, truncation="only_second", max_length=MAX_LEN,
+                             stride=STRIDE, return_overflowing_tokens=True, return_offsets_mapping=True,
+                             padding=True, return_tensors="pt")
+        offsets = enc.pop("offset_mapping").numpy()
+        owner = enc.pop("overflow_to_sample_mapping").numpy()
+        with torch.inference_mode():
+            out = self.model(**enc)
+        start = torch.log_softmax(out.start_logits.float(), -1).numpy()
+        end = torch.log_softmax(out.end_logits.float(), -1).numpy()
+        results = []
+        for w in range(len(owner)):
+            seq = np.array([s if s is not None else -1 for s in enc.sequence_ids(w)])
+            ctx = np.flatnonzero(seq == 1)
+            null = float(start[w, 0] + end[w, 0])
+            best = (-np.inf, 0, 0)
+            s_top = ctx[np.argsort(-start[w, ctx])[:TOP]]
+            e_top = ctx[np.argsort(-end[w, ctx])[:TOP]]
+            for i in s_top:
+                for j in e_top:
+                    if i <= j < i + MAX_ANSWER_TOKENS and start[w, i] + end[w, j] > best[0]:
+                        best = (float(start[w, i] + end[w, j]), int(i), int(j))
+            if best[0] == -np.inf:
+                continue
+            cs, ce = int(offsets[w, best[1], 0]), int(offsets[w, best[2], 1])
+            results.append((cs, ce, float(np.exp(best[0])), float(np.exp(null)), int(owner[w])))
+        return results
+
+    def read(self, question: str, query: str, passages: list[Passage], index: NewsIndex,
+             qvec: np.ndarray) -> list[AnswerCandidate]:
+        q = query if query != question else question
+        found = self.score_windows(q, [p.text for p in passages])
+        out = []
+        for cs, ce, p_span, p_null, k in found:
+            p = passages[k]
+            a_start, a_end = p.start + cs, p.start + ce
+            sid = next((i for i in index.chunks[p.chunk_id].sentences
+                        if index.sentences[i].start <= a_start < index.sentences[i].end), None)
+            if sid is None:
+                continue
+            sent = index.sentences[sid]
+            a_end = min(a_end, sent.end)
+            text = index.articles[p.article_id].text
+            while a_end > a_start and text[a_end - 1] in " ,;:":
+                a_end -= 1
+            out.append(AnswerCandidate(p.article_id, a_start, a_end, sid, sent.start, sent.end, p_span, p_null))
+        best: dict[tuple, AnswerCandidate] = {}
+        for c in out:  # the same span from overlapping chunks: keep the surer reading
+            key = (c.article_id, c.start, c.end)
+            if key not in best or c.score > best[key].score:
+                best[key] = c
+        return sorted(best.values(), key=lambda c: (-c.score, c.sentence_id))

@@ -100,9 +100,16 @@ def _embed(texts_keys: list[tuple[str, tuple]], known: dict[tuple, np.ndarray], 
     return out
 
 
+def collection_dir(root: Path) -> Path:
+    """The collection's own articles folder beside the index: uploads live here, and every build of
+    this index includes it, so no rebuild drops an article a user added."""
+    return Path(root).parent / "articles"
+
+
 def build_index(paths: list[Path], root: Path, settings: Settings, embedder: Embedder,
                 progress: bool = False, lock_timeout: float = 0.0) -> BuildReport:
-    """Build the index for the articles under paths into root, reusing what the live index has."""
+    """Build the index for the articles under paths (and the collection folder) into root,
+    reusing what the live index has."""
     t0 = time.perf_counter()
     root.mkdir(parents=True, exist_ok=True)
     try:
@@ -117,7 +124,9 @@ def build_index(paths: list[Path], root: Path, settings: Settings, embedder: Emb
 def _build_locked(paths: list[Path], root: Path, settings: Settings, embedder: Embedder,
                   progress: bool) -> BuildReport:
     report = BuildReport()
-    loaded = load_folder(paths)
+    collection = collection_dir(root)
+    sources = [p for p in paths if Path(p).resolve() != collection.resolve()]
+    loaded = load_folder(sources + ([collection] if collection.is_dir() else []))
     report.skipped = loaded.skipped
     if not loaded.documents:
         raise BuildError(f"nothing to index in {', '.join(map(str, paths))}: no readable .txt, .md, .html or .jsonl articles")
@@ -150,7 +159,7 @@ def _build_locked(paths: list[Path], root: Path, settings: Settings, embedder: E
                    "bm25_terms": len(bm25.vocab)},
         "faiss": {"chunks": kind, "sentences": sentence_kind},
         "articles": {a.id: a.sha256 for a in articles},
-        "sources": [str(p) for p in paths],
+        "sources": [str(p) for p in sources],
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
     snap = Snapshot(manifest, articles, sentences, chunks, chunk_index, sentence_index, bm25)

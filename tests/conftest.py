@@ -48,7 +48,7 @@ def fake_settings() -> Settings:
 
 @pytest.fixture
 def seeds_copy(tmp_path) -> Path:
-    dst = tmp_path / "articles"
+    dst = tmp_path / "corpus"
     shutil.copytree(SEEDS, dst)
     return dst
 

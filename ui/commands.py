@@ -178,3 +178,49 @@ def _add_commands(sub) -> None:
     e.add_argument("--dense-weight", type=float)
     e.add_argument("--reader", choices=["auto", "trained", "rules"])
     e.set_defaults(func=cmd_eval)
+
+
+def cmd_reader_train(args: argparse.Namespace) -> int:
+    from assistant.training import TrainConfig, train
+
+    if not Path(args.data).is_file():
+        raise FileNotFoundError(f"no training data at {args.data}")
+    cfg = TrainConfig(data=args.data, out=args.out, max_examples=args.max_examples, epochs=args.epochs,
+                      device=args.device, lr=args.lr, neg_ratio=args.neg_ratio, max_minutes=args.max_minutes,
+                      seed=args.seed)
+    folder = train(cfg)
+    print(f"reader written to {folder}; evaluate it with 'newsdesk reader eval {folder}'")
+    return 0
+
+
+@register
+def _add_reader(sub) -> None:
+    r = sub.add_parser("reader", help="train the span reader").add_subparsers(dest="reader_command", required=True)
+    t = r.add_parser("train", help="fine-tune MiniLM as a span reader on SQuAD v1.1 train (resumable)")
+    t.add_argument("--data", default="../shared/datasets/squad-train/train-v1.1.reconstructed.json")
+    t.add_argument("--out", default=".newsdesk/reader-run")
+    t.add_argument("--max-examples", type=int, help="positive windows to train on (default: all)")
+    t.add_argument("--epochs", type=int, default=1)
+    t.add_argument("--lr", type=float, default=1e-4)
+    t.add_argument("--neg-ratio", type=float, default=0.25, help="hard negatives per question")
+    t.add_argument("--max-minutes", type=float, help="stop (with a checkpoint) after this long; rerun to resume")
+    t.add_argument("--seed", type=int, default=13)
+    t.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    t.set_defaults(func=cmd_reader_train)
+
+
+def cmd_reader_calibrate(args: argparse.Namespace) -> int:
+    from eval.calibrate import calibrate, save
+
+    result = calibrate(Path(args.data), Path(".newsdesk/cache"), args.reader)
+    save(result)
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+@register
+def _add_calibrate(sub) -> None:
+    c = sub.add_parser("calibrate", help="fit answer confidence and the abstention threshold on SQuAD train")
+    c.add_argument("--data", default="../shared/datasets/squad-train/train-v1.1.reconstructed.json")
+    c.add_argument("--reader", choices=["auto", "trained", "rules"], default="auto")
+    c.set_defaults(func=cmd_reader_calibrate)

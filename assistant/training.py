@@ -1,0 +1,236 @@
+"""Train the span reader: MiniLM (from the default embedding model) with a start/end head on SQuAD v1.1.
+
+Windows look like production chunks: about `window_chars` characters cut at a random offset around
+the answer (never centred on it), snapped to whitespace. Hard negatives pair a question with a
+window of another paragraph of the same article, labelled no-answer (the [CLS] position).
+Training is seeded and resumable: every `checkpoint_every` steps the weights, the optimizer state
+(safetensors) and the step (JSON) are saved; a rerun with the same arguments resumes there.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+from tqdm import tqdm
+
+from index.embedding import resolve_model
+from index.settings import DEFAULT_MODEL
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    data: str
+    out: str
+    base_model: str = DEFAULT_MODEL
+    max_examples: int | None = None  # positive windows (negatives come on top)
+    epochs: int = 1
+    lr: float = 1e-4
+    batch: int = 32
+    window_chars: int = 600
+    max_len: int = 192
+    neg_ratio: float = 0.25
+    val_articles: int = 20  # the last articles of the file, held out for validation
+    seed: int = 13
+    device: str = "cpu"
+    checkpoint_every: int = 50
+    max_minutes: float | None = None
+
+
+@dataclass(frozen=True)
+class Window:
+    question: str
+    context: str
+    answer_start: int | None  # in context; None = no answer here
+    answer_end: int | None
+
+
+def split_articles(data_path: Path, val_articles: int) -> tuple[list[dict], list[dict]]:
+    data = json.loads(Path(data_path).read_text())["data"]
+    return data[:-val_articles], data[-val_articles:]
+
+
+def _cut(text: str, lo: int, hi: int) -> tuple[int, int]:
+    """Snap [lo, hi) outwards-in to whitespace so no word is cut."""
+    if lo > 0:
+        sp = text.find(" ", lo)
+        lo = sp + 1 if 0 <= sp < lo + 40 else lo
+    if hi < len(text):
+        sp = text.rfind(" ", lo, hi)
+        hi = sp if sp > lo else hi
+    return lo, hi
+
+
+def make_windows(articles: list[dict], cfg: TrainConfig, rng: random.Random) -> list[Window]:
+    """Positive windows at a random offset around each answer, plus hard negatives."""
+    pos, neg = [], []
+    for art in articles:
+        paras = art["paragraphs"]
+        for pi, para in enumerate(paras):
+            ctx = para["context"]
+            for qa in para["qas"]:
+                a = qa["answers"][0]
+                s, e = a["answer_start"], a["answer_start"] + len(a["text"])
+                w = cfg.window_chars
+                if len(ctx) <= w:
+                    lo, hi = 0, len(ctx)
+                else:
+                    lo = rng.randint(max(0, e - w), min(s, len(ctx) - w))
+                    lo, hi = _cut(ctx, lo, lo + w)
+                    if not (lo <= s and e <= hi):
+                        lo, hi = max(0, min(lo, s)), min(len(ctx), max(hi, e))
+                pos.append(Window(qa["question"], ctx[lo:hi], s - lo, e - lo))
+                if len(paras) > 1 and rng.random() < cfg.neg_ratio:
+                    other = paras[rng.choice([j for j in range(len(paras)) if j != pi])]["context"]
+                    lo = rng.randint(0, max(0, len(other) - w))
+                    lo, hi = _cut(other, lo, lo + w)
+                    neg.append(Window(qa["question"], other[lo:hi], None, None))
+    rng.shuffle(pos)
+    if cfg.max_examples:
+        keep = {id(w.question) for w in pos[: cfg.max_examples]}
+        pos = pos[: cfg.max_examples]
+        neg = [w for w in neg if id(w.question) in keep]
+    out = pos + neg
+    rng.shuffle(out)
+    return out
+
+
+def encode(tokenizer, windows: list[Window], max_len: int) -> dict[str, np.ndarray]:
+    """Token ids with start/end labels (0 = [CLS] when the answer is absent or cut off)."""
+    enc = tokenizer([w.question for w in windows], [w.context for w in windows], truncation="only_second",
+                    max_length=max_len, return_offsets_mapping=True, padding=False)
+    starts, ends = [], []
+    for i, w in enumerate(windows):
+        st = en = 0
+        if w.answer_start is not None:
+            seq = enc.sequence_ids(i)
+            for t, (o, sid) in enumerate(zip(enc["offset_mapping"][i], seq)):
+                if sid != 1:
+                    continue
+                if st == 0 and o[0] <= w.answer_start < o[1] or (st == 0 and o[0] >= w.answer_start):
+                    st = t
+                if o[0] < w.answer_end:
+                    en = t
+            if st == 0 or en < st or enc["offset_mapping"][i][en][1] < w.answer_end:
+                st = en = 0  # the answer was truncated away
+        starts.append(st)
+        ends.append(en)
+    return {"input_ids": enc["input_ids"], "token_type_ids": enc["token_type_ids"],
+            "attention_mask": enc["attention_mask"], "start": starts, "end": ends}
+
+
+def _batch(enc: dict, idx: list[int], device: str) -> dict[str, torch.Tensor]:
+    n = max(len(enc["input_ids"][i]) for i in idx)
+
+    def pad(key):
+        return torch.tensor([enc[key][i] + [0] * (n - len(enc[key][i])) for i in idx], device=device)
+
+    return {"input_ids": pad("input_ids"), "token_type_ids": pad("token_type_ids"), "attention_mask": pad("attention_mask"),
+            "start_positions": torch.tensor([enc["start"][i] for i in idx], device=device),
+            "end_positions": torch.tensor([enc["end"][i] for i in idx], device=device)}
+
+
+def _save_checkpoint(folder: Path, model, optimizer, step: int, cfg: TrainConfig, seconds: float) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / "tmp"
+    tmp.mkdir(exist_ok=True)
+    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(tmp / "model.safetensors"))
+    sd = optimizer.state_dict()
+    tensors = {f"{p}.{k}": v for p, st in sd["state"].items() for k, v in st.items() if torch.is_tensor(v)}
+    save_file(tensors, str(tmp / "optimizer.safetensors"))
+    (tmp / "state.json").write_text(json.dumps({"step": step, "seconds": seconds, "config": cfg.__dict__,
+                                                "param_groups": sd["param_groups"]}))
+    for name in ("model.safetensors", "optimizer.safetensors", "state.json"):
+        (tmp / name).replace(folder / name)
+
+
+def _load_checkpoint(folder: Path, model, optimizer) -> tuple[int, float]:
+    if not (folder / "state.json").is_file():
+        return 0, 0.0
+    state = json.loads((folder / "state.json").read_text())
+    model.load_state_dict(load_file(str(folder / "model.safetensors")))
+    flat = load_file(str(folder / "optimizer.safetensors"))
+    per: dict[int, dict] = {}
+    for key, v in flat.items():
+        p, k = key.split(".", 1)
+        per.setdefault(int(p), {})[k] = v
+    optimizer.load_state_dict({"state": per, "param_groups": state["param_groups"]})
+    return int(state["step"]), float(state["seconds"])
+
+
+def train(cfg: TrainConfig) -> Path:
+    """Train (or resume) and write the fp16 model folder to cfg.out; returns that folder."""
+    from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    random.seed(cfg.seed)
+    np.random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
+    base = resolve_model(cfg.base_model)
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    model = AutoModelForQuestionAnswering.from_pretrained(base).to(cfg.device)
+    train_articles, _ = split_articles(Path(cfg.data), cfg.val_articles)
+    windows = make_windows(train_articles, cfg, random.Random(cfg.seed))
+    enc = encode(tokenizer, windows, cfg.max_len)
+    n = len(windows)
+    steps_per_epoch = math.ceil(n / cfg.batch)
+    total = steps_per_epoch * cfg.epochs
+    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.01)
+    warmup = max(1, int(0.06 * total))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
+    ckpt = Path(cfg.out) / "checkpoint"
+    step, spent = _load_checkpoint(ckpt, model, optimizer)
+    for _ in range(step):
+        schedule.step()
+    orders = [np.random.default_rng(cfg.seed + e).permutation(n).tolist() for e in range(cfg.epochs)]
+    log.info("training on %d windows (%d steps), resuming at step %d", n, total, step)
+    model.train()
+    t0 = time.perf_counter() - spent
+    bar = tqdm(total=total, initial=step, desc="reader train", unit="step")
+    while step < total:
+        e, b = divmod(step, steps_per_epoch)
+        idx = orders[e][b * cfg.batch:(b + 1) * cfg.batch]
+        loss = model(**_batch(enc, idx, cfg.device)).loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        schedule.step()
+        optimizer.zero_grad()
+        step += 1
+        bar.update(1)
+        bar.set_postfix(loss=f"{loss.item():.3f}")
+        out_of_time = cfg.max_minutes is not None and time.perf_counter() - t0 > 60 * cfg.max_minutes
+        if step % cfg.checkpoint_every == 0 or step == total or out_of_time:
+            _save_checkpoint(ckpt, model, optimizer, step, cfg, time.perf_counter() - t0)
+        if out_of_time:
+            log.warning("stopped at step %d of %d (time limit); rerun to resume", step, total)
+            break
+    bar.close()
+    meta = {"steps": step, "total_steps": total, "windows": n, "negatives": sum(w.answer_start is None for w in windows),
+            "train_seconds": round(time.perf_counter() - t0, 1), "complete": step >= total}
+    return export(model, tokenizer, Path(cfg.out), cfg, meta)
+
+
+def export(model, tokenizer, out: Path, cfg: TrainConfig, meta: dict) -> Path:
+    """Write the shippable folder: fp16 safetensors, config, tokenizer, training.json."""
+    final = out / "model"
+    final.mkdir(parents=True, exist_ok=True)
+    model.half().save_pretrained(str(final), safe_serialization=True)
+    model.float()
+    tokenizer.save_pretrained(str(final))
+    data_sha = __import__("hashlib").sha256(Path(cfg.data).read_bytes()).hexdigest()
+    (final / "training.json").write_text(json.dumps({"config": cfg.__dict__, "data_sha256": data_sha,
+                                                     "torch": torch.__version__, **meta}, indent=2))
+    return final
