@@ -64,3 +64,28 @@ def seed_index_dir(tmp_path_factory, real_embedder) -> Path:
     root = tmp_path_factory.mktemp("seed-index") / "index"
     build_index([SEEDS], root, Settings(), real_embedder)
     return root
+
+
+@pytest.fixture(scope="session")
+def seed_assistant(seed_index_dir):
+    """The assistant over the seed index with the default reader (trained when shipped)."""
+    from assistant.pipeline import Assistant
+    from index.newsindex import NewsIndex
+
+    settings = Settings()
+    return Assistant(NewsIndex(seed_index_dir, settings), settings)
+
+
+@pytest.fixture(scope="session")
+def rules_assistant(seed_assistant):
+    from assistant.pipeline import Assistant
+    from assistant.reader import RuleReader
+
+    return Assistant(seed_assistant.index, Settings(reader="rules"), reader=RuleReader())
+
+
+@pytest.fixture(scope="session")
+def seeds_qa():
+    from eval.datasets import load_dataset
+
+    return load_dataset("seeds")

@@ -1,0 +1,54 @@
+import json
+
+import pytest
+
+from eval.datasets import DatasetError, load_dataset
+
+
+def test_seeds_set_is_complete_and_verbatim(seeds_qa, seed_docs):
+    qs = seeds_qa.questions
+    assert len(qs) >= 60 and len({q.id for q in qs}) == len(qs)
+    assert sum(not q.answerable for q in qs) >= 10
+    assert sum(bool(q.history) for q in qs) >= 8
+    assert sum(len(q.sources) >= 2 for q in qs) >= 3
+    assert {q.qtype for q in qs} >= {"who", "when", "where", "which", "how many", "what"}
+    for q in qs:
+        if q.answerable:
+            assert q.answers and q.sources
+            for a in q.answers:
+                assert any(a in seed_docs[s].text for s in q.sources), (q.id, a)
+        else:
+            assert not q.answers
+
+
+def test_squad_v1_and_v2(tmp_path):
+    v2 = {"version": "v2.0", "data": [{"title": "Some_Title", "paragraphs": [
+        {"context": "Alpha beta gamma.", "qas": [
+            {"id": "q1", "question": "What comes after alpha?", "answers": [{"text": "beta", "answer_start": 6}], "is_impossible": False},
+            {"id": "q2", "question": "What comes after omega?", "answers": [], "is_impossible": True}]}]}]}
+    p = tmp_path / "v2.json"
+    p.write_text(json.dumps(v2))
+    ds = load_dataset(p)
+    assert ds.documents == [{"id": "Some_Title-000", "text": "Alpha beta gamma.", "title": "Some Title"}]
+    q1, q2 = ds.questions
+    assert (q1.answerable, q1.sources, q1.answers) == (True, ("Some_Title-000",), ("beta",))
+    assert (q2.answerable, q2.sources) == (False, ())
+
+
+def test_benchmark_loads(tmp_path):
+    from pathlib import Path
+
+    ds = load_dataset(Path(__file__).resolve().parents[3] / "shared/benchmarks/squad-v1.1-dev-super-bowl-50.json")
+    assert len(ds.documents) == 54 and len(ds.questions) == 810
+
+
+def test_bad_dataset_files(tmp_path):
+    with pytest.raises(DatasetError):
+        load_dataset(tmp_path / "missing.jsonl")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1}\n')
+    with pytest.raises(DatasetError, match="bad.jsonl:1"):
+        load_dataset(bad)
+    (tmp_path / "bad.json").write_text("[]")
+    with pytest.raises(DatasetError):
+        load_dataset(tmp_path / "bad.json")

@@ -1,0 +1,40 @@
+import re
+
+from assistant.answer import Answer, Citation
+from index.model import Article, Span
+from ui.render import answer_markdown, article_html, display_date, esc, history_text
+
+
+def _strip_tags(s):
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", s))
+
+
+def test_article_html_is_built_from_offsets_and_escaped():
+    text = "Title\n\nHe said <script>alert(1)</script> and <img src=x onerror=alert(2)>.\nBack to top"
+    a = Article(id="a", text=text, sha256="x", excluded=(Span(text.index("Back"), len(text)),))
+    start = text.index("He")
+    out = article_html(a, start, text.index(".") + 1)
+    assert "<script>" not in out and "<img" not in out and "&lt;script&gt;" in out
+    body = re.search(r'<div class="nd-text">(.*)</div></div>$', out, re.S).group(1)
+    assert _strip_tags(body) == text  # the panel text is the article, not re-typed
+    assert 'id="nd-cited"' in out and "nd-boiler" in out
+
+
+def test_answer_markdown_escapes_and_shows_citations():
+    c = Citation(1, "a", 0, 5, "<b>x</b>", title="T", outlet="TASS", date="--01-25", speaker="Ryabkov")
+    ans = Answer("q", "q (ctx)", "<b>x</b>", "<b>x</b> *y*", 0.8, False, (c,), 1, 0, 5)
+    md = answer_markdown(ans)
+    assert "<b>" not in md and "&lt;b&gt;" in md and "\\*y\\*" in md
+    assert "\\[1\\] TASS · 25 January (year not stated) · Ryabkov speaking — T" in md
+    assert "searched for: q (ctx)" in md
+    abst = answer_markdown(Answer("q", "q", None, None, 0.1, True, (c,)))
+    assert "do not answer" in abst and "not an answer" in abst
+
+
+def test_helpers():
+    assert display_date("2022-01-10T23:10") == "10 January 2022, 23:10"
+    assert esc("a_b") == "a\\_b"
+    assert history_text("hi") == "hi"
+    assert history_text([{"type": "text", "text": "hi"}, {"type": "text", "text": "there"}]) == "hi there"
