@@ -209,6 +209,11 @@ def build_app(desk: Desk) -> gr.Blocks:
                     [str(out / "predictions.jsonl"), str(files[0]), str(files[1])])
 
         run.click(evaluate, [ds, ev_file, limit], [ev_metrics, plot_hits, plot_types, ev_table, downloads])
+
+        def refresh():  # every new page sees the collection as it is now, not as it was at start-up
+            return desk.articles(), gr.update(choices=desk.removable()), gr.update(choices=desk.outlets())
+
+        app.load(refresh, None, [table, rm_choice, outlets])
     return app
 
 

@@ -12,7 +12,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~{}])")
 
 def esc(text: str) -> str:
     """Escape text for the chat's markdown: HTML entities first, then markdown punctuation."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=True))
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

@@ -1,0 +1,186 @@
+"""The chat in a real browser: Debian's chromium driven by Playwright against the real server."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from index.build import build_index
+from index.settings import Settings
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+HOSTILE = ("Hostile page\n\nVIENNA, January 12. /TASS/. The Vienna envoy Pavel Testov said the parcel contained "
+           "<script>window.__pwned = 1; alert('xss')</script> and <img src=x onerror=\"window.__pwned = 2\"> markup.\n")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, real_embedder):
+    base = tmp_path_factory.mktemp("ui")
+    corpus = base / "corpus"
+    shutil.copytree(ROOT / "seeds", corpus)
+    (corpus / "hostile.txt").write_text(HOSTILE)
+    build_index([corpus], base / "index", Settings(), real_embedder)
+    port = _free_port()
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
+    log = open(base / "server.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "chat", "--index", str(base / "index"), "--port", str(port)],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError((base / "server.log").read_text())
+            time.sleep(1)
+    else:
+        proc.kill()
+        raise RuntimeError("the chat server did not start")
+    yield {"url": url, "base": base}
+    proc.terminate()
+    proc.wait(20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed: run `make test`, which installs it")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = ctx.new_page()
+    pg.dialogs = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.goto(server["url"])
+    pg.wait_for_selector("#nd-question textarea", timeout=60_000)
+    yield pg
+    ctx.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def ask(page, question: str, n: int) -> str:
+    """Ask and wait for the n-th bot message; returns its text."""
+    page.fill("#nd-question textarea", question)
+    page.click("#nd-ask")
+    bots = page.locator("#nd-chat .message-row.bot-row, #nd-chat [data-testid='bot']")
+    page.wait_for_function(
+        "n => document.querySelectorAll(\"#nd-chat [data-testid='bot']\").length >= n", arg=n, timeout=90_000)
+    return page.locator("#nd-chat [data-testid='bot']").nth(n - 1).inner_text()
+
+
+def test_ask_and_open_citation(page):
+    text = ask(page, "When was the INF Treaty signed?", 1)
+    assert "December 8, 1987" in text and "[1]" in text
+    assert page.locator("#nd-chat [data-testid='bot'] strong").first.inner_text() == "December 8, 1987"
+    shot(page, "01-answer")
+    page.locator("#nd-citations label").first.click()
+    mark = page.locator("#nd-cited")
+    mark.wait_for(timeout=30_000)
+    assert "December 8, 1987" in mark.inner_text()
+    assert "Russian diplomat calls on NATO" in page.locator("#nd-panel h3").inner_text()
+    page.wait_for_timeout(500)
+    assert mark.is_visible()
+    box = mark.bounding_box()
+    assert box and 0 <= box["y"] <= 1000  # scrolled into view
+    shot(page, "02-citation-panel")
+
+
+def test_follow_up_question(page):
+    ask(page, "When was the INF Treaty signed?", 1)
+    text = ask(page, "And when did it enter into force?", 2)
+    assert "June 1, 1988" in text and "searched for:" in text
+    shot(page, "03-follow-up")
+
+
+def test_unanswerable_question_abstains(page):
+    text = ask(page, "Who won the 2018 FIFA World Cup?", 1)
+    assert "do not answer" in text and "not an answer" in text
+    shot(page, "04-abstention")
+
+
+def test_script_payload_renders_as_text(page):
+    text = ask(page, "What did Pavel Testov say the parcel contained?", 1)
+    page.locator("#nd-citations label").first.click()
+    page.locator("#nd-panel .nd-article").wait_for(timeout=30_000)
+    panel = page.locator("#nd-panel").inner_text()
+    assert "<script>window.__pwned = 1; alert('xss')</script>" in panel and "onerror" in panel
+    assert "onerror" in text or "script" in text or "Testov" in text
+    page.wait_for_timeout(1000)
+    assert page.dialogs == []
+    assert page.evaluate("window.__pwned") is None
+    assert page.evaluate("[...document.querySelectorAll('script')].filter(s => s.textContent.includes('__pwned')).length") == 0
+    assert page.evaluate("document.querySelectorAll('img[src=x]').length") == 0
+    shot(page, "05-script-payload-as-text")
+
+
+def test_upload_an_article_and_ask_about_it(page, server, tmp_path):
+    f = tmp_path / "arctic-talks.txt"
+    f.write_text("Arctic talks open\n\nOSLO, February 3. /TASS/. Norway and Russia opened talks on Arctic fishing "
+                 "quotas in Tromso on Wednesday, Norwegian negotiator Ingrid Halvorsen said.\n")
+    page.get_by_role("tab", name="Sources").click()
+    page.set_input_files("#nd-upload input[type=file]", str(f))
+    page.wait_for_timeout(1500)
+    page.click("#nd-add")
+    page.wait_for_function("() => document.querySelector('#nd-sources-msg').innerText.includes('added')", timeout=120_000)
+    assert "arctic-talks" in page.locator("#nd-sources").inner_text()
+    shot(page, "06-upload")
+    assert (server["base"] / "articles" / "arctic-talks.txt").is_file()  # kept beside the index
+    page.get_by_role("tab", name="Chat").click()
+    text = ask(page, "Where did Norway and Russia open talks on Arctic fishing quotas?", 1)
+    assert "Tromso" in text and "OSLO" in text
+    shot(page, "07-answer-from-upload")
+
+
+def test_damaged_upload_changes_nothing(page, tmp_path):
+    f = tmp_path / "broken.txt"
+    f.write_bytes(b"\x00\xff\x00binary")
+    page.get_by_role("tab", name="Sources").click()
+    before = page.locator("#nd-sources").inner_text()
+    page.set_input_files("#nd-upload input[type=file]", str(f))
+    page.wait_for_timeout(1500)
+    page.click("#nd-add")
+    page.wait_for_function("() => document.querySelector('#nd-sources-msg').innerText.includes('Not added')", timeout=60_000)
+    assert "broken.txt" in page.locator("#nd-sources-msg").inner_text()
+    assert page.locator("#nd-sources").inner_text() == before
+
+
+def test_run_a_small_evaluation(page):
+    page.get_by_role("tab", name="Evaluation").click()
+    page.fill("#nd-eval-limit input", "4")
+    page.click("#nd-eval-run")
+    page.wait_for_function("() => document.querySelector('#nd-eval-metrics').innerText.includes('exact match')",
+                           timeout=180_000)
+    assert "fused" in page.locator("#nd-eval-metrics").inner_text()
+    assert page.locator("#nd-eval-table").inner_text().count("s00") >= 4
+    shot(page, "08-evaluation")
