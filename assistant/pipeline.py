@@ -135,7 +135,7 @@ class Assistant:
             return self._abstain(question, query, passages, 0.0, note)
         best = candidates[0]
         confidence = calibrated(features(best, retrieval, self.index, question), self.calibration)
-        if confidence < self.threshold:
+        if s.abstain and confidence < self.threshold:
             return self._abstain(question, query, passages, confidence, note)
         return self._answer(question, query, best, candidates, passages, confidence, note)
 

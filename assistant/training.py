@@ -234,3 +234,29 @@ def export(model, tokenizer, out: Path, cfg: TrainConfig, meta: dict) -> Path:
     (final / "training.json").write_text(json.dumps({"config": cfg.__dict__, "data_sha256": data_sha,
                                                      "torch": torch.__version__, **meta}, indent=2))
     return final
+
+
+def export_checkpoint(run_dir: Path, out: Path | None = None) -> Path:
+    """Export the latest checkpoint of a (possibly unfinished) run as the shippable folder."""
+    from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    ckpt = Path(run_dir) / "checkpoint"
+    state = json.loads((ckpt / "state.json").read_text())
+    cfg = TrainConfig(**state["config"])
+    base = resolve_model(cfg.base_model)
+    model = AutoModelForQuestionAnswering.from_pretrained(base)
+    model.load_state_dict(load_file(str(ckpt / "model.safetensors")))
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    meta = {"steps": state["step"], "train_seconds": round(state["seconds"], 1), "complete": False}
+    folder = export(model, tokenizer, Path(run_dir), cfg, meta)
+    if out is not None:
+        import shutil
+
+        out.mkdir(parents=True, exist_ok=True)
+        for f in folder.iterdir():
+            shutil.copyfile(f, out / f.name)
+        folder = out
+    return folder

@@ -13,7 +13,7 @@ from assistant.answer import Answer
 from assistant.conversation import Conversation
 from assistant.pipeline import Assistant
 from assistant.qtypes import TYPES
-from assistant.retrieval import article_ranking
+from assistant.retrieval import Filters, article_ranking
 from index.build import build_index
 from index.embedding import Embedder
 from index.settings import Settings
@@ -63,8 +63,9 @@ class Row:
 
 
 def run(dataset: Dataset, assistant: Assistant, limit: int | None = None, progress: bool = True,
-        on_progress=None) -> list[Row]:
-    """Ask every question (follow-ups after their history, in a fresh conversation each)."""
+        on_progress=None, gold: bool = False) -> list[Row]:
+    """Ask every question (follow-ups after their history, in a fresh conversation each).
+    gold: read only the question's gold sources (the reader measured alone)."""
     questions = dataset.questions[:limit] if limit else dataset.questions
     known = set(assistant.index.articles)
     chunk_article = [c.article_id for c in assistant.index.chunks]
@@ -74,7 +75,8 @@ def run(dataset: Dataset, assistant: Assistant, limit: int | None = None, progre
         for h in q.history:
             assistant.ask(h, conv)
         t0 = time.perf_counter()
-        ans = assistant.ask(q.question, conv)
+        filters = Filters(article_ids=q.sources) if gold and q.sources else Filters()
+        ans = assistant.ask(q.question, conv, filters)
         seconds = time.perf_counter() - t0
         retrieval = assistant.retriever.retrieve(ans.query or q.question, k=10) if ans.query else None
         rankings = {r: (article_ranking(retrieval, chunk_article, r) if retrieval else []) for r in RETRIEVERS}

@@ -117,7 +117,11 @@ def _read_file(path: Path, result: LoadResult) -> None:
         return
     title = None
     if suffix in HTML_SUFFIXES:
-        text, title = html_to_text(text)
+        try:
+            text, title = html_to_text(text)
+        except (RecursionError, ValueError, AssertionError) as e:  # pathological markup
+            result.skip(str(path), f"HTML cannot be parsed ({type(e).__name__})")
+            return
     if not text.strip():
         result.skip(str(path), "empty")
         return

@@ -35,7 +35,8 @@ class Settings:
     rrf_k: int = 60
     sentence_weight: float = 0.5  # weight of the best sentence's dense score in a chunk's dense score
     reader: str = "auto"  # "auto" (trained if shipped, else rules), "trained", "rules"
-    abstain_below: float = 0.35
+    abstain_below: float = 0.35  # used only when the reader has no calibration
+    abstain: bool = True  # False: always answer with the best span (the "reader alone" measurement)
     max_question_chars: int = 2000
 
     BUILD_FIELDS = ("model", "chunk_chars", "chunk_overlap", "bm25_k1", "bm25_b", "exact_search_max")

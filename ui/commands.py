@@ -124,6 +124,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from index.newsindex import NewsIndex
 
     settings = settings_from(args)
+    if args.gold:
+        settings = settings.with_(abstain=False)
     dataset = load_dataset(args.dataset)
     if args.index:
         root = Path(args.index)
@@ -133,9 +135,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     else:
         root = default_index_dir()
     assistant = Assistant(NewsIndex(root, settings), settings)
-    rows = run(dataset, assistant, limit=args.limit, progress=sys.stderr.isatty())
+    rows = run(dataset, assistant, limit=args.limit, progress=sys.stderr.isatty(), gold=args.gold)
     summary = summarize(rows)
     summary["dataset"], summary["index"], summary["reader"] = dataset.name, str(root), assistant.reader.name
+    summary["mode"] = "reader alone, gold paragraph given" if args.gold else "open corpus"
     command = "newsdesk " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if args.command_line is None else args.command_line
     if args.predictions:
         write_predictions(rows, Path(args.predictions))
@@ -144,7 +147,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
-        print(f"{dataset.name}: {len(rows)} questions against {root} (reader: {assistant.reader.name})")
+        print(f"{dataset.name}: {len(rows)} questions against {root} (reader: {assistant.reader.name}; {summary['mode']})")
         print(metrics_table(summary))
     return 0
 
@@ -172,6 +175,8 @@ def _add_commands(sub) -> None:
     e.add_argument("--report", help="write report.json, report.md and plots into this folder")
     e.add_argument("--limit", type=int)
     e.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    e.add_argument("--gold", action="store_true", help="read only each question's gold source, never abstain "
+                                                          "(measures the reader alone)")
     e.add_argument("--command-line", help=argparse.SUPPRESS)
     e.add_argument("-k", "--top-k", dest="top_k", type=int)
     e.add_argument("--fusion", choices=["minmax", "rrf"])
@@ -193,6 +198,16 @@ def cmd_reader_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reader_export(args: argparse.Namespace) -> int:
+    from assistant.training import export_checkpoint
+
+    if not (Path(args.run) / "checkpoint" / "state.json").is_file():
+        raise FileNotFoundError(f"no checkpoint in {args.run}")
+    folder = export_checkpoint(Path(args.run), Path(args.out) if args.out else None)
+    print(f"exported {folder}")
+    return 0
+
+
 @register
 def _add_reader(sub) -> None:
     r = sub.add_parser("reader", help="train the span reader").add_subparsers(dest="reader_command", required=True)
@@ -207,6 +222,10 @@ def _add_reader(sub) -> None:
     t.add_argument("--seed", type=int, default=13)
     t.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     t.set_defaults(func=cmd_reader_train)
+    x = r.add_parser("export", help="export the latest checkpoint of a run as a model folder")
+    x.add_argument("--run", default=".newsdesk/reader-run")
+    x.add_argument("--out", help="copy the model folder here (e.g. models/reader)")
+    x.set_defaults(func=cmd_reader_export)
 
 
 def cmd_reader_calibrate(args: argparse.Namespace) -> int:
@@ -224,3 +243,35 @@ def _add_calibrate(sub) -> None:
     c.add_argument("--data", default="../shared/datasets/squad-train/train-v1.1.reconstructed.json")
     c.add_argument("--reader", choices=["auto", "trained", "rules"], default="auto")
     c.set_defaults(func=cmd_reader_calibrate)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from eval.bench import measure, run, table
+
+    if args.index:  # latency of an existing index only (e.g. the seeds)
+        from index.newsindex import NewsIndex
+
+        settings = settings_from(args)
+        lat, recall = measure(NewsIndex(Path(args.index), settings), settings, args.questions)
+        print(f"{args.index}: {lat.pop('questions')} questions, reader {lat.pop('reader')}, recall@10 {recall}")
+        for stage in ("bm25", "dense", "fused", "answer"):
+            print(f"  {stage:7s} p50 {lat[f'{stage}_p50_ms']:7.2f} ms   p95 {lat[f'{stage}_p95_ms']:7.2f} ms")
+        return 0
+
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if not sizes or min(sizes) < 10:
+        raise ValueError("--sizes takes chunk counts of at least 10, e.g. 1000,10000")
+    rows = run(sizes, Path(args.out), args.questions)
+    print(table(rows))
+    print(f"written to {Path(args.out) / 'bench.json'}")
+    return 0
+
+
+@register
+def _add_bench(sub) -> None:
+    b = sub.add_parser("bench", help="build, latency, memory and recall from 1k to 100k chunks")
+    b.add_argument("--sizes", default="1000,10000,100000")
+    b.add_argument("--out", default=".newsdesk/bench")
+    b.add_argument("--index", help="measure latency on this existing index instead of building corpora")
+    b.add_argument("--questions", type=int, default=200)
+    b.set_defaults(func=cmd_bench)

@@ -1,0 +1,189 @@
+"""Scale benchmark: build, latency, memory and recall at 1k to 100k chunks.
+
+Each size runs in its own process (so peak RSS is that size's), over a corpus assembled from the
+sentences of the seeds and the benchmark file: articles of random sentences, unique ids, shuffled.
+Reported per size:
+  build: chunks/s, and the ratio of build throughput (texts embedded per second of the whole build)
+         to the raw encode throughput of the same model on a sample of the same texts;
+  latency p50/p95 after load: BM25 alone, dense alone, fused retrieval, the full answer;
+  HNSW recall@10 against exact search (1.0 for the exact flat index);
+  peak RSS, index size on disk, load time; and the time to add new articles (incremental growth).
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from index.settings import Settings
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+BENCHMARK = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "squad-v1.1-dev-super-bowl-50.json"
+
+
+def sentence_pool() -> list[str]:
+    from index.build import prepare
+    from index.loading import RawDocument, load_folder
+
+    docs = load_folder([SEEDS]).documents
+    if BENCHMARK.is_file():
+        data = json.loads(BENCHMARK.read_text())["data"]
+        docs += [RawDocument(f"sb-{i}", p["context"], "") for a in data for i, p in enumerate(a["paragraphs"])]
+    return [s.text for d in docs for s in prepare(d, Settings())[1] if len(s.text) > 30]
+
+
+def make_corpus(n_chunks: int, folder: Path, seed: int = 0, prefix: str = "bench") -> int:
+    """Write articles of random pool sentences until they hold about n_chunks chunks; returns articles."""
+    from index.model import Sentence, Span
+    from index.splitting import make_chunks
+
+    rng = random.Random(seed)
+    pool = sentence_pool()
+    folder.mkdir(parents=True, exist_ok=True)
+    chunks = articles = 0
+    settings = Settings()
+    with open(folder / f"{prefix}.jsonl", "w") as f:
+        while chunks < n_chunks:
+            sents = rng.sample(pool, rng.randint(6, 14))
+            text = "\n\n".join(sents)
+            pos, spans = 0, []
+            for s in sents:
+                spans.append(Sentence("x", pos, pos + len(s), s))
+                pos += len(s) + 2
+            chunks += len(make_chunks("x", text, spans, 0, (), settings.chunk_chars, settings.chunk_overlap))
+            articles += 1
+            f.write(json.dumps({"id": f"{prefix}-{seed}-{articles:07d}", "title": f"Bench article {articles}",
+                                "text": text}) + "\n")
+    return articles
+
+
+def _pct(xs: list[float], p: float) -> float:
+    return float(np.percentile(xs, p)) * 1000 if xs else 0.0
+
+
+def run_one(n_chunks: int, out: Path, n_questions: int = 200) -> dict:
+    """Benchmark one size in this process."""
+    from index.build import build_index
+    from index.embedding import load_embedder
+    from index.newsindex import NewsIndex
+
+    settings = Settings()
+    folder = out / f"size-{n_chunks}"
+    n_articles = make_corpus(n_chunks, folder / "corpus")
+    embedder = load_embedder(settings.model)
+    t0 = time.perf_counter()
+    report = build_index([folder / "corpus"], folder / "index", settings, embedder)
+    build_s = time.perf_counter() - t0
+    index = NewsIndex(folder / "index", settings, embedder)
+    sample = [c.text for c in index.chunks[:2000]] + [s.text for s in index.sentences[:4000]]
+    t0 = time.perf_counter()
+    embedder.encode(sample)
+    raw_tps = len(sample) / (time.perf_counter() - t0)
+    build_tps = report.embedded / build_s
+    t0 = time.perf_counter()
+    index = NewsIndex(folder / "index", settings, embedder)
+    load_s = time.perf_counter() - t0
+
+    lat, recall = measure(index, settings, n_questions)
+
+    grow = make_corpus(max(100, n_chunks // 100), folder / "corpus", seed=99, prefix="growth")
+    t0 = time.perf_counter()
+    grown = build_index([folder / "corpus"], folder / "index", settings, embedder)
+    grow_s = time.perf_counter() - t0
+    size = sum(f.stat().st_size for f in (folder / "index").rglob("*") if f.is_file())
+    return {
+        "chunks": report.chunks, "articles": n_articles, "sentences": report.sentences,
+        "faiss": index.manifest["faiss"]["chunks"], "build_s": round(build_s, 1),
+        "chunks_per_s": round(report.chunks / build_s, 1), "build_texts_per_s": round(build_tps, 1),
+        "raw_encode_texts_per_s": round(raw_tps, 1), "build_vs_raw": round(build_tps / raw_tps, 3),
+        **{k: v for k, v in lat.items() if k.endswith("_ms")},
+        "recall@10": recall,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "index_mb": round(size / 2**20, 1), "load_s": round(load_s, 2),
+        "grow_articles": grow, "grow_embedded": grown.embedded, "grow_s": round(grow_s, 1),
+        "reader": lat.pop("reader"), "questions": lat.pop("questions"),
+    }
+
+
+def bench_questions(n: int) -> list[str]:
+    from eval.datasets import load_dataset
+
+    questions = [q.question for q in load_dataset("seeds").questions]
+    if BENCHMARK.is_file():
+        questions += [q.question for q in load_dataset(BENCHMARK).questions]
+    return random.Random(1).sample(questions, min(n, len(questions)))
+
+
+def measure(index, settings: Settings, n_questions: int = 200) -> tuple[dict, float]:
+    """Latency p50/p95 (ms) after load for BM25, dense, fused and the full answer; HNSW recall@10."""
+    import faiss
+
+    from assistant.pipeline import Assistant
+    from assistant.reader import load_reader
+    from assistant.retrieval import Retriever
+    from index.bm25 import tokenize
+
+    questions = bench_questions(n_questions)
+    retriever = Retriever(index, settings)
+    assistant = Assistant(index, settings, reader=load_reader(settings.reader))
+    lat: dict[str, list[float]] = {"bm25": [], "dense": [], "fused": [], "answer": []}
+    recall = []
+    exact = None
+    if index.manifest["faiss"]["chunks"] != "flat":
+        exact = faiss.IndexFlatIP(index.embedder.dim)
+        exact.add(index.chunk_index.reconstruct_n(0, index.chunk_index.ntotal))
+    for q in questions:
+        t0 = time.perf_counter()
+        s = index.bm25.scores(tokenize(q))
+        np.argpartition(-s, min(10, len(s) - 1))[:10]
+        lat["bm25"].append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        qv = index.embed_query(q)
+        ids, _ = index.search_chunks(qv, 10)
+        lat["dense"].append(time.perf_counter() - t0)
+        if exact is not None:
+            _, ex = exact.search(qv.reshape(1, -1), 10)
+            recall.append(len(set(ids.tolist()) & set(ex[0].tolist())) / 10)
+        t0 = time.perf_counter()
+        retriever.retrieve(q, k=5)
+        lat["fused"].append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        assistant.ask(q)
+        lat["answer"].append(time.perf_counter() - t0)
+    out = {f"{k}_p{p}_ms": round(_pct(v, p), 2) for k, v in lat.items() for p in (50, 95)}
+    out["reader"], out["questions"] = assistant.reader.name, len(questions)
+    return out, round(float(np.mean(recall)), 4) if recall else 1.0
+
+
+def run(sizes: list[int], out: Path, n_questions: int = 200) -> list[dict]:
+    """Each size in a fresh process; results also land in out/bench.json."""
+    out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for n in sizes:
+        proc = subprocess.run([sys.executable, "-m", "eval.bench", str(n), str(out), str(n_questions)], capture_output=True, text=True,
+                              env={**os.environ, "HF_HUB_OFFLINE": "1"})
+        if proc.returncode != 0:
+            raise RuntimeError(f"bench at {n} chunks failed: {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else proc.returncode}")
+        rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        (out / "bench.json").write_text(json.dumps(rows, indent=2))
+    return rows
+
+
+def table(rows: list[dict]) -> str:
+    cols = ["chunks", "faiss", "chunks_per_s", "build_vs_raw", "bm25_p50_ms", "dense_p50_ms", "fused_p50_ms",
+            "fused_p95_ms", "answer_p50_ms", "answer_p95_ms", "recall@10", "peak_rss_mb", "index_mb", "load_s",
+            "grow_articles", "grow_s"]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    lines += ["| " + " | ".join(str(r[c]) for c in cols) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(json.dumps(run_one(int(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 200)))
