@@ -41,3 +41,10 @@ def test_errors_are_one_line(tmp_path):
         assert out.returncode == 2, (args, out.stderr)
         assert out.stderr.startswith("newsdesk: error:") and len(out.stderr.strip().splitlines()) == 1, out.stderr
         assert "Traceback" not in out.stderr
+
+
+def test_chat_binds_loopback_by_default():
+    from ui.cli import build_parser
+
+    args = build_parser().parse_args(["chat"])
+    assert args.host == "127.0.0.1" and args.auth is None
