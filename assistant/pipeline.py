@@ -84,7 +84,7 @@ class Assistant:
         self.index = index
         self.settings = settings
         self.retriever = Retriever(index, settings)
-        self.reader = reader or load_reader(settings.reader)
+        self.reader = reader or load_reader(settings.reader, settings.reader_int8)
         self.calibration = load_calibration(self.reader.name)
         self.threshold = settings.abstain_below if self.calibration is None else self.calibration["threshold"]
 

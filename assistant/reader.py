@@ -105,13 +105,13 @@ def _token_positions(text: str) -> list[tuple[int, str]]:
     return [(m.start(), t) for m in re.finditer(r"\w+", text) for t in tokenize(m.group(0))]
 
 
-def load_reader(kind: str = "auto") -> Reader:
+def load_reader(kind: str = "auto", int8: bool = False) -> Reader:
     """The reader to use: "rules", "trained" (the shipped span model) or "auto" (trained if shipped)."""
     if kind in ("auto", "trained"):
         from . import span_reader
 
         if span_reader.available():
-            return span_reader.SpanReader.load()
+            return span_reader.SpanReader.load(quantize=int8)
         if kind == "trained":
             raise FileNotFoundError(f"no trained reader weights at {span_reader.MODEL_DIR}")
     if kind not in ("auto", "rules", "trained"):

@@ -132,7 +132,7 @@ def measure(index, settings: Settings, n_questions: int = 200) -> tuple[dict, fl
 
     questions = bench_questions(n_questions)
     retriever = Retriever(index, settings)
-    assistant = Assistant(index, settings, reader=load_reader(settings.reader))
+    assistant = Assistant(index, settings, reader=load_reader(settings.reader, settings.reader_int8))
     lat: dict[str, list[float]] = {"bm25": [], "dense": [], "fused": [], "answer": []}
     recall = []
     exact = None

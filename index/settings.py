@@ -35,6 +35,7 @@ class Settings:
     rrf_k: int = 60
     sentence_weight: float = 0.5  # weight of the best sentence's dense score in a chunk's dense score
     reader: str = "auto"  # "auto" (trained if shipped, else rules), "trained", "rules"
+    reader_int8: bool = False  # dynamic int8 quantization of the trained reader on CPU
     abstain_below: float = 0.35  # used only when the reader has no calibration
     abstain: bool = True  # False: always answer with the best span (the "reader alone" measurement)
     max_question_chars: int = 2000

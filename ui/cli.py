@@ -17,7 +17,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from index.settings import Settings, default_index_dir  # noqa: E402
+from ui.commands import index_dir, settings_from  # noqa: E402
 
 log = logging.getLogger("newsdesk")
 
@@ -26,33 +26,19 @@ class UserError(Exception):
     """An error the user can fix; printed as one line."""
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    s = Settings()
-    changes = {}
-    for name in ("model", "top_k", "fusion", "dense_weight", "reader"):
-        value = getattr(args, name, None)
-        if value is not None:
-            changes[name] = value
-    return s.with_(**changes) if changes else s
-
-
-def _index_dir(args: argparse.Namespace) -> Path:
-    return Path(args.index) if getattr(args, "index", None) else default_index_dir()
-
-
 def cmd_index_build(args: argparse.Namespace) -> int:
     from index.build import build_index
     from index.embedding import load_embedder
 
-    settings = _settings(args)
+    settings = settings_from(args)
     paths = [Path(p) for p in (args.paths or ["seeds"])]
     for p in paths:
         if not p.exists():
             raise UserError(f"no such folder or file: {p}")
     embedder = load_embedder(settings.model, settings.embed_batch)
-    report = build_index(paths, _index_dir(args), settings, embedder, progress=sys.stderr.isatty())
+    report = build_index(paths, index_dir(args), settings, embedder, progress=sys.stderr.isatty())
     print(f"indexed {report.articles} articles: {report.sentences} sentences, {report.chunks} chunks "
-          f"({report.embedded} texts embedded, {report.reused} reused) into {_index_dir(args)} "
+          f"({report.embedded} texts embedded, {report.reused} reused) into {index_dir(args)} "
           f"in {report.seconds:.1f} s")
     if report.removed:
         print(f"removed {len(report.removed)} articles no longer in the folder: {', '.join(report.removed)}")
@@ -64,7 +50,7 @@ def cmd_index_build(args: argparse.Namespace) -> int:
 def cmd_index_info(args: argparse.Namespace) -> int:
     from index.store import current_version, read_snapshot
 
-    root = _index_dir(args)
+    root = index_dir(args)
     snap = read_snapshot(root)
     m = snap.manifest
     size = sum(f.stat().st_size for f in current_version(root).iterdir())

@@ -5,10 +5,10 @@ import argparse
 import json
 import shlex
 import sys
-import textwrap
 from pathlib import Path
 
 from index.settings import Settings, default_index_dir
+from ui.render import answer_text
 
 REGISTER: list = []
 
@@ -19,8 +19,9 @@ def register(fn):
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
+    """The one Settings object, with what the command line overrides."""
     s = Settings()
-    changes = {k: getattr(args, k) for k in ("top_k", "fusion", "dense_weight", "reader")
+    changes = {k: getattr(args, k) for k in ("model", "top_k", "fusion", "dense_weight", "reader")
                if getattr(args, k, None) is not None}
     return s.with_(**changes) if changes else s
 
@@ -47,39 +48,12 @@ def _filters(args: argparse.Namespace):
     return Filters(outlets=tuple(args.outlet), since=args.since, until=args.until, article_ids=tuple(args.article))
 
 
-def format_answer(ans) -> str:
-    """An Answer as readable text: the answer, the quote, numbered citations."""
-    out = []
-    if ans.note:
-        out.append(f"({ans.note})")
-    if ans.query and ans.query != ans.question:
-        out.append(f"searched for: {ans.query}")
-    if ans.abstained:
-        if ans.query:
-            out.append("The articles do not answer this question.")
-        if ans.citations:
-            out.append("Nearest passages, not an answer:")
-    else:
-        if ans.answer:
-            out.append(f"Answer: {ans.answer} [{ans.answer_citation}]")
-        out.append(f"Quote: “{ans.quote}” [1]")
-        out.append(f"Confidence: {ans.confidence:.2f}")
-    for c in ans.citations:
-        who = f"; {c.speaker} speaking" if c.speaker else ""
-        head = f"[{c.number}] {c.title or c.article_id} — {c.outlet or 'unknown outlet'}, {c.date or 'undated'}{who}"
-        out.append(head)
-        out.append(f"    {c.article_id} [{c.start}:{c.end}]")
-        if ans.abstained:
-            out.append(textwrap.indent(textwrap.fill(c.text, 100), "    "))
-    return "\n".join(out)
-
-
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.pipeline import open_assistant
 
     assistant = open_assistant(index_dir(args), settings_from(args))
     ans = assistant.ask(args.question, filters=_filters(args))
-    print(json.dumps(ans.to_json(), indent=2, ensure_ascii=False) if args.json else format_answer(ans))
+    print(json.dumps(ans.to_json(), indent=2, ensure_ascii=False) if args.json else answer_text(ans))
     return 0
 
 
@@ -111,7 +85,7 @@ def _terminal_chat(args: argparse.Namespace) -> int:
             print("(new conversation)")
             continue
         if line:
-            print(format_answer(assistant.ask(line, conv, filters=_filters(args))))
+            print(answer_text(assistant.ask(line, conv, filters=_filters(args))))
             print()
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 
 from assistant.answer import Answer, Citation
 from index.model import Article
@@ -43,29 +44,67 @@ def citation_label(c: Citation) -> str:
     return f"[{c.number}] {' · '.join(parts)} — {title[:90]}"
 
 
+def answer_parts(ans: Answer) -> list[tuple[str, object]]:
+    """What an Answer shows, in order, as (kind, value) pairs; the chat and the terminal format them."""
+    parts: list[tuple[str, object]] = []
+    if ans.note:
+        parts.append(("note", ans.note))
+    if ans.abstained:
+        if ans.query:
+            parts.append(("abstain", "The articles do not answer this question."))
+        if ans.citations:
+            parts.append(("nearest", "Nearest passages, not an answer:"))
+    else:
+        if ans.answer:
+            parts.append(("answer", f"{ans.answer}"))
+        parts.append(("quote", ans.quote or ""))
+        parts.append(("confidence", f"confidence {ans.confidence:.2f}"))
+    parts += [("citation", c) for c in ans.citations]
+    if ans.query and ans.query != ans.question:
+        parts.append(("query", f"searched for: {ans.query}"))
+    return parts
+
+
 def answer_markdown(ans: Answer) -> str:
     """The chat message for an Answer: bold short answer, verbatim quote, numbered citations."""
     lines = []
-    if ans.note:
-        lines.append(f"*{esc(ans.note)}*")
-    if ans.abstained:
-        if ans.query:
-            lines.append("**The articles do not answer this question.**")
-        if ans.citations:
+    for kind, value in answer_parts(ans):
+        if kind == "note":
+            lines.append(f"*{esc(value)}*")
+        elif kind == "abstain":
+            lines.append(f"**{esc(value)}**")
+        elif kind == "nearest":
             lines.append("Nearest passages, *not an answer*:")
-            for c in ans.citations:
-                snippet = c.text if len(c.text) <= 240 else c.text[:240] + "…"
-                lines.append(f"- {esc(citation_label(c))}: “{esc(snippet)}”")
-    else:
-        if ans.answer:
-            lines.append(f"**{esc(ans.answer)}** [{ans.answer_citation}]")
-        lines.append(f"> “{esc(ans.quote or '')}” [1]")
-        lines.append(f"<small>confidence {ans.confidence:.2f}</small>")
-        lines.append("")
-        for c in ans.citations:
-            lines.append(f"- {esc(citation_label(c))}")
-    if ans.query and ans.query != ans.question:
-        lines.append(f"<small>searched for: {esc(ans.query)}</small>")
+        elif kind == "answer":
+            lines.append(f"**{esc(value)}** [{ans.answer_citation}]")
+        elif kind == "quote":
+            lines.append(f"> “{esc(value)}” [1]")
+        elif kind in ("confidence", "query"):
+            lines.append(f"<small>{esc(value)}</small>" + ("\n" if kind == "confidence" else ""))
+        elif kind == "citation":
+            snippet = value.text if len(value.text) <= 240 else value.text[:240] + "…"
+            tail = f": “{esc(snippet)}”" if ans.abstained else ""
+            lines.append(f"- {esc(citation_label(value))}{tail}")
+    return "\n".join(lines)
+
+
+def answer_text(ans: Answer) -> str:
+    """An Answer as plain text for the terminal."""
+    lines = []
+    for kind, value in answer_parts(ans):
+        if kind == "note":
+            lines.append(f"({value})")
+        elif kind == "answer":
+            lines.append(f"Answer: {value} [{ans.answer_citation}]")
+        elif kind == "quote":
+            lines.append(f"Quote: “{value}” [1]")
+        elif kind == "citation":
+            lines.append(citation_label(value))
+            lines.append(f"    {value.article_id} [{value.start}:{value.end}]")
+            if ans.abstained:
+                lines.append(textwrap.indent(textwrap.fill(value.text, 100), "    "))
+        else:
+            lines.append(str(value))
     return "\n".join(lines)
 
 
