@@ -106,6 +106,21 @@ def collection_dir(root: Path) -> Path:
     return Path(root).parent / "articles"
 
 
+def is_current(paths: list[Path], root: Path, settings: Settings) -> bool:
+    """True when the live index already holds exactly these articles, built with this model and settings
+    (checked from the files and the manifest alone, without loading the model)."""
+    try:
+        manifest = read_snapshot(root).manifest
+    except IndexError_:
+        return False
+    if manifest.get("model", {}).get("name") != settings.model or manifest.get("settings") != settings.build_settings():
+        return False
+    collection = collection_dir(root)
+    sources = [p for p in paths if Path(p).resolve() != collection.resolve()]
+    loaded = load_folder(sources + ([collection] if collection.is_dir() else []))
+    return {d.id: article_hash(d) for d in loaded.documents} == manifest.get("articles")
+
+
 def build_index(paths: list[Path], root: Path, settings: Settings, embedder: Embedder,
                 progress: bool = False, lock_timeout: float = 0.0) -> BuildReport:
     """Build the index for the articles under paths (and the collection folder) into root,

@@ -27,7 +27,7 @@ class UserError(Exception):
 
 
 def cmd_index_build(args: argparse.Namespace) -> int:
-    from index.build import build_index
+    from index.build import build_index, is_current
     from index.embedding import load_embedder
 
     settings = settings_from(args)
@@ -35,6 +35,9 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     for p in paths:
         if not p.exists():
             raise UserError(f"no such folder or file: {p}")
+    if not args.force and is_current(paths, index_dir(args), settings):
+        print(f"index {index_dir(args)} is up to date with {', '.join(map(str, paths))}")
+        return 0
     embedder = load_embedder(settings.model, settings.embed_batch)
     report = build_index(paths, index_dir(args), settings, embedder, progress=sys.stderr.isatty())
     print(f"indexed {report.articles} articles: {report.sentences} sentences, {report.chunks} chunks "
@@ -83,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("paths", nargs="*", help="folders or files (default: seeds/)")
     b.add_argument("--index", help="index folder (default: $NEWSDESK_INDEX or .newsdesk/index)")
     b.add_argument("--model", help="sentence-transformers model name or local path")
+    b.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
     b.set_defaults(func=cmd_index_build)
     i = idx.add_parser("info", help="describe an index")
     i.add_argument("--index")

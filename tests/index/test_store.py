@@ -156,3 +156,16 @@ def test_nothing_to_index(tmp_path, fake_settings):
     (tmp_path / "a" / "empty.txt").write_text("")
     with pytest.raises(BuildError, match="nothing to index"):
         _build(tmp_path / "a", tmp_path / "idx", fake_settings)
+
+
+def test_is_current_tracks_articles_model_and_settings(seeds_copy, tmp_path, fake_settings):
+    from index.build import is_current
+
+    root = tmp_path / "idx"
+    assert not is_current([seeds_copy], root, fake_settings)
+    _build(seeds_copy, root, fake_settings)
+    assert is_current([seeds_copy], root, fake_settings)
+    assert not is_current([seeds_copy], root, fake_settings.with_(chunk_chars=300))
+    assert not is_current([seeds_copy], root, fake_settings.with_(model="other-model"))
+    (seeds_copy / "new.txt").write_text("A new article.\n")
+    assert not is_current([seeds_copy], root, fake_settings)
