@@ -7,7 +7,6 @@ import math
 import re
 from pathlib import Path
 
-import numpy as np
 
 from index.bm25 import tokenize
 from index.newsindex import NewsIndex
@@ -38,20 +37,15 @@ def features(best: AnswerCandidate, retrieval: Retrieval, index: NewsIndex, ques
     """The evidence an answer rests on, each in about [0, 1]."""
     sent = index.sentences[best.sentence_id]
     q_tokens = tokenize(retrieval.query)
-    chunk_tokens = set()
-    for p in retrieval.passages[:1]:
-        chunk_tokens = set(tokenize(p.text))
+    top = [set(tokenize(p.text)) for p in retrieval.passages[:3]]
     dense = float(index.sentence_vectors([best.sentence_id])[0] @ retrieval.qvec)
     kind = expected_kind(question)
-    top3 = set()
-    for p in retrieval.passages[:3]:
-        top3 |= set(tokenize(p.text))
     return {
         "reader": best.score,
         "dense": dense,
         "lex": lexical_overlap(q_tokens, set(tokenize(sent.text)), index),
-        "chunk_lex": lexical_overlap(q_tokens, chunk_tokens, index),
-        "cover3": lexical_overlap(q_tokens, top3, index),
+        "chunk_lex": lexical_overlap(q_tokens, top[0] if top else set(), index),
+        "cover3": lexical_overlap(q_tokens, set().union(*top), index),
         "typed": 1.0 if (kind is None or best.start is not None) else 0.0,
         "no_answer": best.no_answer,
     }

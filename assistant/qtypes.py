@@ -84,7 +84,7 @@ def typed_spans(kind: str, sentence: str) -> list[tuple[int, int]]:
 
 _FUNCTION = {"The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It", "They", "We", "I", "This", "That",
              "However", "After", "Before", "As", "If", "So", "Here", "There", "What", "When", "Who", "Under", "With",
-             "According", "Certainly", "Everything", "Russia’s", "On", "US", "Our", "His", "Her", "Their", "Its"}
+             "According", "Certainly", "Everything", "Russia’s", "US", "Our", "His", "Her", "Their", "Its"}
 
 
 def _sentence_initial_function_word(sentence: str, s: int, e: int) -> bool:

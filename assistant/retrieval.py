@@ -135,7 +135,6 @@ class Retriever:
         s = self.settings
         k = k or s.top_k
         idx = self.index
-        n = len(idx.chunks)
         qvec = idx.embed_query(query)
         bm25_all = idx.bm25.scores(tokenize(query))
         allowed = self._allowed(filters)

@@ -41,7 +41,7 @@ def sentence_pool() -> list[str]:
 
 def make_corpus(n_chunks: int, folder: Path, seed: int = 0, prefix: str = "bench") -> int:
     """Write articles of random pool sentences until they hold about n_chunks chunks; returns articles."""
-    from index.model import Sentence, Span
+    from index.model import Sentence
     from index.splitting import make_chunks
 
     rng = random.Random(seed)

@@ -45,7 +45,6 @@ def ask(page, question: str, n: int) -> str:
     """Ask and wait for the n-th bot message; returns its text."""
     page.fill("#nd-question textarea", question)
     page.click("#nd-ask")
-    bots = page.locator("#nd-chat .message-row.bot-row, #nd-chat [data-testid='bot']")
     page.wait_for_function(
         "n => document.querySelectorAll(\"#nd-chat [data-testid='bot']\").length >= n", arg=n, timeout=90_000)
     return page.locator("#nd-chat [data-testid='bot']").nth(n - 1).inner_text()
