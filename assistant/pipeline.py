@@ -29,7 +29,9 @@ def load_calibration(reader_name: str) -> dict | None:
     """Logistic weights mapping answer features to P(correct) and the abstention threshold, per reader
     (fitted on SQuAD train by eval/calibrate.py); None when this reader has not been calibrated."""
     if CALIBRATION.is_file():
-        return json.loads(CALIBRATION.read_text()).get(reader_name)
+        entry = json.loads(CALIBRATION.read_text()).get(reader_name)
+        if entry and {"features", "weights", "bias", "threshold"} <= set(entry):
+            return entry
     return None
 
 

@@ -2,8 +2,13 @@
 
 For each of the top passages, p(start = i) and p(end = j) come from a softmax over the window's
 tokens, [CLS] included; a span's score is p(start) * p(end) and the no-answer score is
-p(start = CLS) * p(end = CLS). The best span is kept inside one sentence, so the quote that
-carries it is always a whole sentence of the article.
+p(start = CLS) * p(end = CLS). Across passages, spans rank by
+
+    score = p(span) * sqrt(fused retrieval score of its passage)
+
+which beat p(span) alone on an open corpus of SQuAD train articles (F1 49.8 -> 53.4, right
+paragraph 0.687 -> 0.733; eval/RESULTS.md). The best span is kept inside one sentence, so the
+quote that carries it is always a whole sentence of the article.
 """
 from __future__ import annotations
 
@@ -103,7 +108,8 @@ class SpanReader:
             text = index.articles[p.article_id].text
             while a_end > a_start and text[a_end - 1] in " ,;:":
                 a_end -= 1
-            out.append(AnswerCandidate(p.article_id, a_start, a_end, sid, sent.start, sent.end, p_span, p_null))
+            score = p_span * float(np.sqrt(max(p.score, 1e-6)))
+            out.append(AnswerCandidate(p.article_id, a_start, a_end, sid, sent.start, sent.end, score, p_null))
         best: dict[tuple, AnswerCandidate] = {}
         for c in out:  # the same span from overlapping chunks: keep the surer reading
             key = (c.article_id, c.start, c.end)

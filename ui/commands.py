@@ -168,7 +168,7 @@ def cmd_reader_train(args: argparse.Namespace) -> int:
                       device=args.device, lr=args.lr, neg_ratio=args.neg_ratio, max_minutes=args.max_minutes,
                       seed=args.seed)
     folder = train(cfg)
-    print(f"reader written to {folder}; evaluate it with 'newsdesk reader eval {folder}'")
+    print(f"reader written to {folder}; try it with NEWSDESK_READER={folder} newsdesk eval SQUAD.json --gold")
     return 0
 
 
