@@ -61,16 +61,23 @@ def calibrated(feats: dict[str, float], calibration: dict | None) -> float:
 
 
 def merge_spans(spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """Merge overlapping or touching spans of the same article, keeping first-seen order."""
-    merged: list[list] = []
-    for aid, s, e in spans:
-        for m in merged:
-            if m[0] == aid and s <= m[2] and m[1] <= e:
-                m[1], m[2] = min(m[1], s), max(m[2], e)
-                break
-        else:
-            merged.append([aid, s, e])
-    return [tuple(m) for m in merged]
+    """Merge overlapping or touching spans of the same article; merged spans keep the order in which
+    their first member came."""
+    by_article: dict[str, list[tuple[int, int, int]]] = {}
+    for i, (aid, s, e) in enumerate(spans):
+        by_article.setdefault(aid, []).append((s, e, i))
+    out = []
+    for aid, items in by_article.items():
+        items.sort()
+        s0, e0, first = items[0]
+        for s, e, i in items[1:]:
+            if s <= e0:
+                e0, first = max(e0, e), min(first, i)
+            else:
+                out.append((first, aid, s0, e0))
+                s0, e0, first = s, e, i
+        out.append((first, aid, s0, e0))
+    return [(aid, s, e) for _, aid, s, e in sorted(out)]
 
 
 class Assistant:

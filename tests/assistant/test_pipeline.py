@@ -92,3 +92,10 @@ def test_rule_reader_is_the_fallback(rules_assistant):
     ans = rules_assistant.ask("When was the INF Treaty signed?")
     assert rules_assistant.reader.name == "rules"
     assert ans.answer == "December 8, 1987"
+
+
+def test_merge_spans_merges_chains_and_keeps_order():
+    from assistant.pipeline import merge_spans
+
+    spans = [("b", 50, 60), ("a", 554, 800), ("a", 1340, 1482), ("a", 700, 1886), ("b", 60, 70), ("a", 10, 20)]
+    assert merge_spans(spans) == [("b", 50, 70), ("a", 554, 1886), ("a", 10, 20)]
