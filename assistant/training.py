@@ -16,6 +16,7 @@ import os
 import platform
 import random
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -196,8 +197,10 @@ def train(cfg: TrainConfig) -> Path:
         optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
     ckpt = Path(cfg.out) / "checkpoint"
     step, spent = _load_checkpoint(ckpt, model, optimizer)
-    for _ in range(step):
-        schedule.step()
+    with warnings.catch_warnings():  # replaying the schedule on resume, before any optimizer step
+        warnings.simplefilter("ignore", UserWarning)
+        for _ in range(step):
+            schedule.step()
     orders = [np.random.default_rng(cfg.seed + e).permutation(n).tolist() for e in range(cfg.epochs)]
     run_meta = {"windows": n, "negatives": sum(w.answer_start is None for w in windows), "total_steps": total}
     log.info("training on %d windows (%d steps), resuming at step %d", n, total, step)
