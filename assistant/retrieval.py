@@ -119,16 +119,18 @@ class Retriever:
         return np.array([aid in ok for aid in self._article_of_chunk], bool)
 
     def _dense_scores(self, qvec: np.ndarray, ids: np.ndarray) -> np.ndarray:
-        """dense(c) for the given chunks: chunk cosine mixed with the best sentence cosine."""
+        """dense(c) for the given chunks: chunk cosine mixed with the best sentence cosine.
+        Vectors come back in one batch per index (one call per vector dominated at 10k chunks)."""
         idx = self.index
         a = self.settings.sentence_weight
-        out = np.zeros(len(ids), np.float32)
-        for j, cid in enumerate(ids):
-            chunk = idx.chunks[int(cid)]
-            c_cos = float(idx.chunk_index.reconstruct(int(cid)) @ qvec)
-            s_cos = max(float(idx.sentence_index.reconstruct(int(s)) @ qvec) for s in chunk.sentences)
-            out[j] = (1 - a) * c_cos + a * s_cos
-        return out
+        ids = np.asarray(ids, np.int64)
+        c_cos = idx.chunk_index.reconstruct_batch(ids) @ qvec
+        members = [idx.chunks[int(c)].sentences for c in ids]
+        flat = np.fromiter((s for m in members for s in m), np.int64)
+        s_cos = idx.sentence_index.reconstruct_batch(flat) @ qvec
+        starts = np.cumsum([0] + [len(m) for m in members[:-1]])
+        best = np.maximum.reduceat(s_cos, starts) if len(flat) else np.zeros(len(ids), np.float32)
+        return ((1 - a) * c_cos + a * best).astype(np.float32)
 
     def retrieve(self, query: str, filters: Filters = Filters(), k: int | None = None,
                  fusion: str | None = None, dense_weight: float | None = None) -> Retrieval:
