@@ -12,6 +12,7 @@ many, a name for who/which), the one nearest the question's words in the sentenc
 """
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
 import numpy as np
@@ -84,9 +85,11 @@ class RuleReader:
     @staticmethod
     def _best_span(kind: str, sentence: str, q_words: set[str]) -> tuple[int, int] | None:
         """The typed span that says something new (not all question words), nearest the question's words."""
-        spans = [(s, e) for s, e in typed_spans(kind, sentence)
-                 if not set(tokenize(sentence[s:e])) <= q_words or not tokenize(sentence[s:e])]
-        spans = [(s, e) for s, e in spans if tokenize(sentence[s:e])]
+        spans = []
+        for s, e in typed_spans(kind, sentence):
+            words = set(tokenize(sentence[s:e]))
+            if words and not words <= q_words:
+                spans.append((s, e))
         if not spans:
             return None
         anchors = [i for i, tok in _token_positions(sentence) if tok in q_words]
@@ -100,8 +103,6 @@ class RuleReader:
 
 
 def _token_positions(text: str) -> list[tuple[int, str]]:
-    import re
-
     return [(m.start(), t) for m in re.finditer(r"\w+", text) for t in tokenize(m.group(0))]
 
 
