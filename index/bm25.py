@@ -10,8 +10,10 @@ statistics and term-frequency saturation but use the always-positive Lucene idf
     score(q, d) = sum_{t in q} idf(t) * f(t, d) * (k1 + 1) / (f(t, d) + k1 * (1 - b + b * |d| / avgdl))
 
 rank-bm25's get_scores walks every document in Python for every query term; here each term's
-contributions are precomputed once as a row of a term-by-document sparse matrix, so a query costs
-a few array additions.
+contributions are computed once, at load, as a row of a term-by-document sparse matrix, so a query
+costs a few array additions. The statistics are rank-bm25's (N, document lengths, avgdl, document
+frequencies; tests/index/test_bm25.py checks the scores equal its get_scores), computed with numpy
+instead of a Python dict per document, which at 100k chunks held gigabytes.
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ import json
 import math
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -56,30 +60,77 @@ def reference_bm25(token_lists: list[list[str]], k1: float, b: float) -> BM25Oka
 
 
 class SparseBM25:
-    """Term-by-document matrix of BM25 contributions (CSR: indptr, indices, data) and its vocabulary."""
+    """BM25 over a term-by-document matrix (CSR over terms) of raw term frequencies.
 
-    def __init__(self, vocab: dict[str, int], indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, n_docs: int):
-        self.vocab, self.indptr, self.indices, self.data, self.n_docs = vocab, indptr, indices, data, n_docs
+    Stored: the vocabulary, indptr, document ids and term frequencies per term, and document
+    lengths; the BM25 contribution of every (term, document) pair is computed from them at load,
+    so documents can be appended (extend) or dropped (select) without touching the others' tokens.
+    """
+
+    FILES = ("bm25_vocab.json", "bm25_indptr.npy", "bm25_docs.npy", "bm25_tf.npy", "bm25_doclen.npy")
+
+    def __init__(self, terms: list[str], indptr: np.ndarray, docs: np.ndarray, tf: np.ndarray,
+                 doc_len: np.ndarray, k1: float = 1.5, b: float = 0.75):
+        self.terms, self.indptr, self.indices, self.tf, self.doc_len = terms, indptr, docs, tf, doc_len
+        self.k1, self.b = k1, b
+        self.vocab = {t: i for i, t in enumerate(terms)}
+        self.n_docs = len(doc_len)
+        self.data = self._weights()
+
+    def _weights(self) -> np.ndarray:
+        if self.n_docs == 0 or len(self.indices) == 0:
+            return np.zeros(len(self.indices), np.float32)
+        n, k1, b = self.n_docs, self.k1, self.b
+        df = np.diff(self.indptr).astype(np.float64)
+        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        avgdl = float(self.doc_len.sum()) / n
+        norm = k1 * (1 - b + b * self.doc_len / avgdl) if avgdl else np.full(n, k1)
+        f = self.tf.astype(np.float64)
+        term_of = np.repeat(np.arange(len(self.terms)), np.diff(self.indptr))
+        return (idf[term_of] * f * (k1 + 1) / (f + norm[self.indices])).astype(np.float32)
 
     @classmethod
     def build(cls, token_lists: list[list[str]], k1: float = 1.5, b: float = 0.75) -> "SparseBM25":
-        n = len(token_lists)
-        if n == 0:
-            return cls({}, np.zeros(1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32), 0)
-        ref = reference_bm25(token_lists, k1, b)
-        postings: dict[str, list[tuple[int, float]]] = {}
-        for d, freqs in enumerate(ref.doc_freqs):
-            norm = k1 * (1 - b + b * ref.doc_len[d] / ref.avgdl) if ref.avgdl else k1
-            for term, f in freqs.items():
-                postings.setdefault(term, []).append((d, ref.idf[term] * f * (k1 + 1) / (f + norm)))
-        terms = sorted(postings)
-        vocab = {t: i for i, t in enumerate(terms)}
+        empty = cls([], np.zeros(1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int32), k1, b)
+        return empty.extend(token_lists)
+
+    def extend(self, token_lists: Iterable[list[str]]) -> "SparseBM25":
+        """A new index with these documents appended (ids n_docs, n_docs + 1, ...); new terms get new ids."""
+        vocab = dict(self.vocab)
+        t_new, d_new, f_new, lens = [], [], [], []
+        for d, tokens in enumerate(token_lists, self.n_docs):
+            lens.append(len(tokens))
+            for term, f in Counter(tokens).items():
+                t_new.append(vocab.setdefault(term, len(vocab)))
+                d_new.append(d)
+                f_new.append(f)
+        terms = self.terms + list(vocab)[len(self.terms):]
+        t = np.concatenate([np.repeat(np.arange(len(self.terms)), np.diff(self.indptr)), np.array(t_new, np.int64)])
+        d = np.concatenate([self.indices, np.array(d_new, np.int32)])
+        f = np.concatenate([self.tf, np.array(f_new, np.int32)])
+        return self._from_triplets(terms, t, d, f, np.concatenate([self.doc_len, np.array(lens, np.int32)]))
+
+    def select(self, keep: np.ndarray) -> "SparseBM25":
+        """A new index of the documents in `keep` (ascending old ids), renumbered 0..len(keep)-1;
+        terms left in no document are dropped."""
+        new_id = np.full(self.n_docs, -1, np.int64)
+        new_id[keep] = np.arange(len(keep))
+        t = np.repeat(np.arange(len(self.terms)), np.diff(self.indptr))
+        d = new_id[self.indices]
+        live = d >= 0
+        t, d, f = t[live], d[live], self.tf[live]
+        used = np.unique(t)
+        remap = np.full(len(self.terms), -1, np.int64)
+        remap[used] = np.arange(len(used))
+        return self._from_triplets([self.terms[i] for i in used], remap[t], d.astype(np.int32), f, self.doc_len[keep])
+
+    def _from_triplets(self, terms: list[str], t: np.ndarray, d: np.ndarray, f: np.ndarray,
+                       doc_len: np.ndarray) -> "SparseBM25":
+        order = np.lexsort((d, t))
         indptr = np.zeros(len(terms) + 1, np.int64)
-        for i, t in enumerate(terms):
-            indptr[i + 1] = indptr[i] + len(postings[t])
-        indices = np.fromiter((d for t in terms for d, _ in postings[t]), np.int32, int(indptr[-1]))
-        data = np.fromiter((w for t in terms for _, w in postings[t]), np.float64, int(indptr[-1]))
-        return cls(vocab, indptr, indices, data.astype(np.float32), n)
+        np.cumsum(np.bincount(t, minlength=len(terms)), out=indptr[1:])
+        return SparseBM25(terms, indptr, d[order].astype(np.int32), f[order].astype(np.int32),
+                          doc_len.astype(np.int32), self.k1, self.b)
 
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         """BM25 score of every document; repeated query terms count again, as in rank-bm25."""
@@ -91,20 +142,16 @@ class SparseBM25:
                 out[self.indices[lo:hi]] += self.data[lo:hi]
         return out
 
-    FILES = ("bm25_vocab.json", "bm25_indptr.npy", "bm25_indices.npy", "bm25_data.npy")
-
     def save(self, folder: Path) -> None:
-        (folder / "bm25_vocab.json").write_text(json.dumps({"n_docs": self.n_docs, "terms": list(self.vocab)}))
-        np.save(folder / "bm25_indptr.npy", self.indptr)
-        np.save(folder / "bm25_indices.npy", self.indices)
-        np.save(folder / "bm25_data.npy", self.data)
+        (folder / "bm25_vocab.json").write_text(json.dumps({"k1": self.k1, "b": self.b, "terms": self.terms}))
+        for name, arr in zip(self.FILES[1:], (self.indptr, self.indices, self.tf, self.doc_len)):
+            np.save(folder / name, arr)
 
     @classmethod
     def load(cls, folder: Path) -> "SparseBM25":
         meta = json.loads((folder / "bm25_vocab.json").read_text())
-        vocab = {t: i for i, t in enumerate(meta["terms"])}
         arrays = [np.load(folder / name, allow_pickle=False) for name in cls.FILES[1:]]
-        return cls(vocab, *arrays, n_docs=int(meta["n_docs"]))
+        return cls(meta["terms"], *arrays, k1=float(meta["k1"]), b=float(meta["b"]))
 
 
 def idf_of(bm25: SparseBM25, token: str) -> float:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 from filelock import FileLock, Timeout
+from tqdm import tqdm
 
 from . import cleaning, metadata, splitting
 from .bm25 import SparseBM25, tokenize
@@ -65,7 +66,7 @@ def prepare(doc: RawDocument, settings: Settings) -> tuple[Article, list[Sentenc
 
 def _previous(root: Path, settings: Settings, model: str) -> Snapshot | None:
     try:
-        snap = read_snapshot(root, expect_model=model)
+        snap = read_snapshot(root, expect_model=model, writable=True)
     except IndexError_:
         return None
     if snap.manifest.get("settings") != settings.build_settings():
@@ -73,31 +74,41 @@ def _previous(root: Path, settings: Settings, model: str) -> Snapshot | None:
     return snap
 
 
-def _vectors_by_key(snap: Snapshot | None, which: str) -> dict[tuple, np.ndarray]:
-    """(article sha, start, end) -> vector for every chunk or sentence of the previous index."""
-    if snap is None:
-        return {}
-    sha = {a.id: a.sha256 for a in snap.articles}
-    items = snap.chunks if which == "chunks" else snap.sentences
-    index = snap.chunk_index if which == "chunks" else snap.sentence_index
-    if not items:
-        return {}
-    vecs = index.reconstruct_n(0, len(items))
-    return {(sha[it.article_id], it.start, it.end): vecs[i] for i, it in enumerate(items)}
-
-
-def _embed(texts_keys: list[tuple[str, tuple]], known: dict[tuple, np.ndarray], embedder: Embedder,
-           progress: bool, report: BuildReport) -> np.ndarray:
-    out = np.zeros((len(texts_keys), embedder.dim), np.float32)
-    todo = [i for i, (_, key) in enumerate(texts_keys) if key not in known]
-    for i, (_, key) in enumerate(texts_keys):
-        if key in known:
-            out[i] = known[key]
-    if todo:
-        out[todo] = embedder.encode([texts_keys[i][0] for i in todo], progress=progress)
-    report.embedded += len(todo)
-    report.reused += len(texts_keys) - len(todo)
+def _embed(texts: list[str], embedder: Embedder, progress: bool, what: str, dtype=np.float32,
+           block: int = 4096) -> np.ndarray:
+    """Vectors for texts, encoded a block at a time into one array (no second full-size copy)."""
+    out = np.zeros((len(texts), embedder.dim), dtype)
+    with tqdm(total=len(texts), desc=f"embedding {what}", unit=" texts", disable=not progress or not texts) as bar:
+        for i in range(0, len(texts), block):
+            out[i:i + block] = embedder.encode(texts[i:i + block])
+            bar.update(len(texts[i:i + block]))
     return out
+
+
+@dataclass
+class _Kept:
+    """What a build takes from the previous index: its articles that are unchanged, in their order."""
+
+    articles: list[Article]
+    sentences: list[Sentence]
+    chunks: list[Chunk]
+    sentence_rows: np.ndarray  # rows of the previous sentence vectors, in the order of `sentences`
+    chunk_rows: np.ndarray
+
+
+def _keep(previous: Snapshot, keep_ids: set[str]) -> _Kept:
+    """The previous index's parts for the articles in keep_ids, with sentence ids renumbered."""
+    kept = _Kept([], [], [], np.zeros(0, np.int64), np.zeros(0, np.int64))
+    new_sid = np.full(len(previous.sentences), -1, np.int64)
+    s_rows = [i for i, s in enumerate(previous.sentences) if s.article_id in keep_ids]
+    new_sid[s_rows] = np.arange(len(s_rows))
+    c_rows = [i for i, c in enumerate(previous.chunks) if c.article_id in keep_ids]
+    kept.articles = [a for a in previous.articles if a.id in keep_ids]
+    kept.sentences = [previous.sentences[i] for i in s_rows]
+    kept.chunks = [Chunk(c.article_id, c.start, c.end, c.text, tuple(int(new_sid[j]) for j in c.sentences))
+                   for c in (previous.chunks[i] for i in c_rows)]
+    kept.sentence_rows, kept.chunk_rows = np.array(s_rows, np.int64), np.array(c_rows, np.int64)
+    return kept
 
 
 def collection_dir(root: Path) -> Path:
@@ -138,6 +149,9 @@ def build_index(paths: list[Path], root: Path, settings: Settings, embedder: Emb
 
 def _build_locked(paths: list[Path], root: Path, settings: Settings, embedder: Embedder,
                   progress: bool) -> BuildReport:
+    """Articles keep their place in the index; new and changed ones are appended in id order. When the
+    previous index is only appended to, its FAISS and BM25 indexes are extended in place, so growth
+    costs time for the new articles only; a removal or a change rebuilds them from stored vectors."""
     report = BuildReport()
     collection = collection_dir(root)
     sources = [p for p in paths if Path(p).resolve() != collection.resolve()]
@@ -145,41 +159,58 @@ def _build_locked(paths: list[Path], root: Path, settings: Settings, embedder: E
     report.skipped = loaded.skipped
     if not loaded.documents:
         raise BuildError(f"nothing to index in {', '.join(map(str, paths))}: no readable .txt, .md, .html or .jsonl articles")
-    prepared = sorted((prepare(d, settings) for d in loaded.documents), key=lambda p: p[0].id)
-    articles = [a for a, _ in prepared]
-    sentences: list[Sentence] = []
-    chunks: list[Chunk] = []
-    for article, sents in prepared:
+    docs = {d.id: d for d in loaded.documents}
+    hashes = {i: article_hash(d) for i, d in docs.items()}
+    previous = _previous(root, settings, embedder.name)
+    old = previous.articles if previous else []
+    keep_ids = {a.id for a in old if hashes.get(a.id) == a.sha256}
+    report.removed = sorted({a.id for a in old} - set(docs))
+    appending = previous is not None and len(keep_ids) == len(old)
+    kept = _keep(previous, keep_ids) if previous else _Kept([], [], [], np.zeros(0, np.int64), np.zeros(0, np.int64))
+
+    articles, sentences, chunks = list(kept.articles), list(kept.sentences), list(kept.chunks)
+    first_new_sentence, first_new_chunk = len(sentences), len(chunks)
+    for doc_id in sorted(set(docs) - keep_ids):
+        article, sents = prepare(docs[doc_id], settings)
         chunks += splitting.make_chunks(article.id, article.text, sents, len(sentences), article.excluded,
                                         settings.chunk_chars, settings.chunk_overlap)
         sentences += sents
+        articles.append(article)
     if not chunks:
         raise BuildError("nothing to index: the articles hold no sentences outside boilerplate")
 
-    previous = _previous(root, settings, embedder.name)
-    if previous is not None:
-        report.removed = sorted({a.id for a in previous.articles} - {a.id for a in articles})
-    sha = {a.id: a.sha256 for a in articles}
-    chunk_vecs = _embed([(c.text, (sha[c.article_id], c.start, c.end)) for c in chunks],
-                        _vectors_by_key(previous, "chunks"), embedder, progress, report)
-    sent_vecs = _embed([(s.text, (sha[s.article_id], s.start, s.end)) for s in sentences],
-                       _vectors_by_key(previous, "sentences"), embedder, progress, report)
-    chunk_index, kind = make_faiss(chunk_vecs, settings.exact_search_max)
-    sentence_index, sentence_kind = make_faiss(sent_vecs, settings.exact_search_max)
-    bm25 = SparseBM25.build([tokenize(c.text) for c in chunks], settings.bm25_k1, settings.bm25_b)
+    new_chunks, new_sentences = chunks[first_new_chunk:], sentences[first_new_sentence:]
+    report.embedded = len(new_chunks) + len(new_sentences)
+    report.reused = len(kept.chunks) + len(kept.sentences)
+    chunk_vecs = _embed([c.text for c in new_chunks], embedder, progress, "chunks")
+    sent_vecs = _embed([s.text for s in new_sentences], embedder, progress, "sentences", np.float16)
+    new_tokens = (tokenize(c.text) for c in new_chunks)  # one chunk's tokens at a time: lists of all held GBs
+    if appending and (len(chunks) <= settings.exact_search_max) == (previous.manifest["faiss"]["chunks"] == "flat"):
+        chunk_index, kind = previous.chunk_index, previous.manifest["faiss"]["chunks"]
+        if len(chunk_vecs):
+            chunk_index.add(chunk_vecs)
+        bm25 = previous.bm25.extend(new_tokens)
+    else:
+        if len(kept.chunk_rows):
+            chunk_vecs = np.concatenate([previous.chunk_index.reconstruct_batch(kept.chunk_rows), chunk_vecs])
+        chunk_index, kind = make_faiss(chunk_vecs, settings.exact_search_max)
+        del chunk_vecs
+        bm25 = (previous.bm25.select(kept.chunk_rows) if previous else SparseBM25.build([], settings.bm25_k1, settings.bm25_b)
+                ).extend(new_tokens)
+    if len(kept.sentence_rows):
+        sent_vecs = np.concatenate([previous.sentence_vectors[kept.sentence_rows], sent_vecs])
     manifest = {
         "model": {"name": embedder.name, "dim": embedder.dim},
         "settings": settings.build_settings(),
         "counts": {"articles": len(articles), "sentences": len(sentences), "chunks": len(chunks),
                    "bm25_terms": len(bm25.vocab)},
-        "faiss": {"chunks": kind, "sentences": sentence_kind},
+        "faiss": {"chunks": kind},
         "articles": {a.id: a.sha256 for a in articles},
         "sources": [str(p) for p in sources],
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
-    snap = Snapshot(manifest, articles, sentences, chunks, chunk_index, sentence_index, bm25)
+    snap = Snapshot(manifest, articles, sentences, chunks, chunk_index, sent_vecs, bm25)
     version = write_snapshot(root, snap)
     report.articles, report.sentences, report.chunks = len(articles), len(sentences), len(chunks)
     report.version, report.faiss_kind = version.name, kind
     return report
-

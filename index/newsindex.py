@@ -23,7 +23,7 @@ class NewsIndex:
         self.sentences: list[Sentence] = snap.sentences
         self.chunks: list[Chunk] = snap.chunks
         self.chunk_index = snap.chunk_index
-        self.sentence_index = snap.sentence_index
+        self._sentence_vectors = snap.sentence_vectors  # float16, memory-mapped
         self.bm25 = snap.bm25
 
     @property
@@ -31,14 +31,11 @@ class NewsIndex:
         return self.manifest["model"]["name"]
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embedder.encode([text])[0]
+        return self.embedder.encode_query(text)
 
     def search_chunks(self, qvec: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top-k chunk ids and cosine similarities for a unit query vector."""
         return self._search(self.chunk_index, qvec, k)
-
-    def search_sentences(self, qvec: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        return self._search(self.sentence_index, qvec, k)
 
     @staticmethod
     def _search(index, qvec: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -49,7 +46,9 @@ class NewsIndex:
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
 
-    def sentence_vectors(self, ids: list[int]) -> np.ndarray:
-        if not ids:
+    def sentence_vectors(self, ids) -> np.ndarray:
+        """float32 vectors of these sentences, in order."""
+        ids = np.asarray(ids, np.int64)
+        if len(ids) == 0:
             return np.zeros((0, self.embedder.dim), np.float32)
-        return np.stack([self.sentence_index.reconstruct(int(i)) for i in ids])
+        return self._sentence_vectors[ids].astype(np.float32)

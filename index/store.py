@@ -2,7 +2,9 @@
 
     DIR/CURRENT           name of the live version, replaced atomically (os.replace)
     DIR/v-<stamp>/        manifest.json, articles/sentences/chunks .jsonl, chunks.faiss,
-                          sentences.faiss, bm25_*.json/.npy
+                          sentence_vectors.npy (float16, memory-mapped), bm25_*.json/.npy
+Sentence vectors are only ever looked up by id (a chunk's best sentence, an answer's sentence), so
+they are a plain array, half-size and memory-mapped, rather than a second search index.
 A build writes a new version folder and only then points CURRENT at it, so a crash, Ctrl-C or
 SIGKILL midway leaves the previous index live. Loading checks the format version, the model and
 the sha256 of every file, and refuses a mismatch with one sentence. Never pickle.
@@ -23,9 +25,10 @@ import numpy as np
 from .bm25 import SparseBM25
 from .model import Article, Chunk, Sentence
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _JSONL = ("articles.jsonl", "sentences.jsonl", "chunks.jsonl")
-_FAISS = ("chunks.faiss", "sentences.faiss")
+_FAISS = ("chunks.faiss",)
+_VECTORS = "sentence_vectors.npy"
 HNSW_M = 32
 HNSW_EF_SEARCH = 128
 
@@ -56,9 +59,10 @@ def make_faiss(vectors: np.ndarray, exact_max: int) -> tuple[faiss.Index, str]:
     return index, kind
 
 
-def _read_faiss(path: Path) -> faiss.Index:
+def _read_faiss(path: Path, writable: bool = False) -> faiss.Index:
     try:
-        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+        index = faiss.read_index(str(path)) if writable else \
+            faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
     except RuntimeError:
         index = faiss.read_index(str(path))
     if isinstance(index, faiss.IndexHNSW):
@@ -87,7 +91,7 @@ class Snapshot:
     sentences: list[Sentence]
     chunks: list[Chunk]
     chunk_index: faiss.Index
-    sentence_index: faiss.Index
+    sentence_vectors: np.ndarray  # float16, one unit vector per sentence
     bm25: SparseBM25
 
 
@@ -101,9 +105,9 @@ def write_snapshot(root: Path, snap: Snapshot) -> Path:
     _write_jsonl(tmp / "sentences.jsonl", ([s.article_id, s.start, s.end] for s in snap.sentences))
     _write_jsonl(tmp / "chunks.jsonl", ([c.article_id, c.start, c.end, list(c.sentences)] for c in snap.chunks))
     faiss.write_index(snap.chunk_index, str(tmp / "chunks.faiss"))
-    faiss.write_index(snap.sentence_index, str(tmp / "sentences.faiss"))
+    np.save(tmp / _VECTORS, np.asarray(snap.sentence_vectors, np.float16))
     snap.bm25.save(tmp)
-    names = list(_JSONL) + list(_FAISS) + list(SparseBM25.FILES)
+    names = list(_JSONL) + list(_FAISS) + [_VECTORS] + list(SparseBM25.FILES)
     manifest = dict(snap.manifest, format_version=FORMAT_VERSION, files={n: sha256_file(tmp / n) for n in names})
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
     for name in names + ["manifest.json"]:
@@ -139,8 +143,9 @@ def read_manifest(root: Path) -> dict:
         raise IndexError_(f"the index at {root} is damaged: its manifest is not valid JSON; rebuild it") from None
 
 
-def read_snapshot(root: Path, expect_model: str | None = None) -> Snapshot:
-    """Load and verify the live version; raise IndexError_ with one clear sentence on any mismatch."""
+def read_snapshot(root: Path, expect_model: str | None = None, writable: bool = False) -> Snapshot:
+    """Load and verify the live version; raise IndexError_ with one clear sentence on any mismatch.
+    writable: load FAISS into memory (so a build can add to it) instead of memory-mapping it."""
     manifest = read_manifest(root)
     version = current_version(root)
     if manifest.get("format_version") != FORMAT_VERSION:
@@ -156,20 +161,21 @@ def read_snapshot(root: Path, expect_model: str | None = None) -> Snapshot:
             raise IndexError_(f"the index at {root} is damaged: {name} is missing; rebuild it")
         if sha256_file(path) != digest:
             raise IndexError_(f"the index at {root} is damaged: {name} does not match its manifest hash; rebuild it")
-    if set(manifest.get("files", {})) != set(_JSONL) | set(_FAISS) | set(SparseBM25.FILES):
+    if set(manifest.get("files", {})) != set(_JSONL) | set(_FAISS) | {_VECTORS} | set(SparseBM25.FILES):
         raise IndexError_(f"the index at {root} is damaged: its manifest does not list the expected files; rebuild it")
     try:
         articles = [Article.from_json(d) for d in _read_jsonl(version / "articles.jsonl")]
         by_id = {a.id: a for a in articles}
         sentences = [Sentence(aid, s, e, by_id[aid].text[s:e]) for aid, s, e in _read_jsonl(version / "sentences.jsonl")]
         chunks = [Chunk(aid, s, e, by_id[aid].text[s:e], tuple(ids)) for aid, s, e, ids in _read_jsonl(version / "chunks.jsonl")]
-        chunk_index = _read_faiss(version / "chunks.faiss")
-        sentence_index = _read_faiss(version / "sentences.faiss")
+        chunk_index = _read_faiss(version / "chunks.faiss", writable)
+        sentence_vectors = np.load(version / _VECTORS, mmap_mode="r", allow_pickle=False)
         bm25 = SparseBM25.load(version)
     except (KeyError, ValueError, TypeError, RuntimeError, OSError) as e:
         raise IndexError_(f"the index at {root} is damaged ({type(e).__name__}); rebuild it") from None
     counts = manifest.get("counts", {})
     if (len(articles), len(sentences), len(chunks)) != (counts.get("articles"), counts.get("sentences"), counts.get("chunks")) \
-            or chunk_index.ntotal != len(chunks) or sentence_index.ntotal != len(sentences) or bm25.n_docs != len(chunks):
+            or chunk_index.ntotal != len(chunks) or sentence_vectors.shape[0] != len(sentences) \
+            or bm25.n_docs != len(chunks):
         raise IndexError_(f"the index at {root} is damaged: its files disagree with the manifest counts; rebuild it")
-    return Snapshot(manifest, articles, sentences, chunks, chunk_index, sentence_index, bm25)
+    return Snapshot(manifest, articles, sentences, chunks, chunk_index, sentence_vectors, bm25)

@@ -48,3 +48,18 @@ def test_save_load_round_trip(tmp_path):
     bm.save(tmp_path)
     again = SparseBM25.load(tmp_path)
     np.testing.assert_array_equal(bm.scores(["c3", "b2"]), again.scores(["c3", "b2"]))
+
+
+def test_extend_and_select_equal_a_fresh_build(seed_prepared):
+    tokens = _seed_chunk_tokens(seed_prepared)
+    grown = SparseBM25.build(tokens[:20], 1.2, 0.6).extend(tokens[20:])
+    fresh = SparseBM25.build(tokens, 1.2, 0.6)
+    keep = np.array([i for i in range(len(tokens)) if i % 3])
+    kept = fresh.select(keep)
+    sub = SparseBM25.build([tokens[i] for i in keep], 1.2, 0.6)
+    assert grown.terms == fresh.terms and kept.n_docs == len(keep) and set(kept.terms) == set(sub.terms)
+    for q in ["security guarantees NATO", "Ryabkov Geneva talks", "INF Treaty"]:
+        qt = tokenize(q)
+        np.testing.assert_allclose(grown.scores(qt), fresh.scores(qt), rtol=1e-6)
+        np.testing.assert_allclose(kept.scores(qt), sub.scores(qt), rtol=1e-6)
+        np.testing.assert_allclose(fresh.scores(qt), reference_bm25(tokens, 1.2, 0.6).get_scores(qt), rtol=1e-5, atol=1e-6)
