@@ -21,7 +21,6 @@ from .retrieval import Filters, Retrieval, Retriever
 
 log = logging.getLogger(__name__)
 CALIBRATION = Path(__file__).with_name("calibration.json")
-READ_PASSAGES = 5
 _NORMALISE = re.compile(r"\s+")
 
 
@@ -128,31 +127,32 @@ class Assistant:
             return Answer(question=question, query="", answer=None, quote=None, confidence=0.0, abstained=True,
                           note="Please ask a question in words: this one has none to search for.")
         query = rewrite(question, conversation)
-        retrieval = self.retriever.retrieve(query, filters, k=max(k or s.top_k, READ_PASSAGES), fusion=fusion,
+        retrieval = self.retriever.retrieve(query, filters, k=max(k or s.top_k, self.reader.passages), fusion=fusion,
                                             dense_weight=dense_weight)
         passages = retrieval.passages
         if not passages:
             return self._abstain(question, query, passages, 0.0, note or "No article matches the filters.")
-        candidates = self.reader.read(question, query, passages[:READ_PASSAGES], self.index, retrieval.qvec)
+        candidates = self.reader.read(question, query, passages[:self.reader.passages], self.index, retrieval.qvec)
         if not candidates:
             return self._abstain(question, query, passages, 0.0, note)
         best = candidates[0]
         confidence = calibrated(features(best, retrieval, self.index, question), self.calibration)
         if s.abstain and confidence < self.threshold:
             return self._abstain(question, query, passages, confidence, note)
-        return self._answer(question, query, best, candidates, passages, confidence, note)
+        return self._answer(question, query, best, passages, confidence, note)
 
-    def _answer(self, question: str, query: str, best: AnswerCandidate, candidates: list[AnswerCandidate],
-                passages: list[Passage], confidence: float, note: str | None) -> Answer:
+    def _answer(self, question: str, query: str, best: AnswerCandidate, passages: list[Passage],
+                confidence: float, note: str | None) -> Answer:
         article = self.index.articles[best.article_id]
         answer_text = article.text[best.start:best.end] if best.start is not None else None
         spans = [(best.article_id, best.sentence_start, best.sentence_end)]
-        if answer_text:  # every other read sentence that states the same answer is cited too
-            needle = _NORMALISE.sub(" ", answer_text).lower()
-            for c in candidates[1:]:
-                sent = self.index.sentences[c.sentence_id]
-                if needle in _NORMALISE.sub(" ", sent.text).lower():
-                    spans.append((c.article_id, c.sentence_start, c.sentence_end))
+        if answer_text:  # every other retrieved sentence that states the same answer is cited too
+            needle = re.compile(r"(?<!\w)" + re.escape(_NORMALISE.sub(" ", answer_text).lower()) + r"(?!\w)")
+            for p in passages:
+                for sid in self.index.chunks[p.chunk_id].sentences:
+                    sent = self.index.sentences[sid]
+                    if sid != best.sentence_id and needle.search(_NORMALISE.sub(" ", sent.text).lower()):
+                        spans.append((sent.article_id, sent.start, sent.end))
         citations = tuple(self.citation(i, aid, s, e) for i, (aid, s, e) in enumerate(merge_spans(spans), 1))
         return Answer(question=question, query=query, answer=answer_text,
                       quote=article.text[best.sentence_start:best.sentence_end], confidence=confidence,

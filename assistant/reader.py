@@ -26,6 +26,7 @@ from .qtypes import expected_kind, typed_spans
 
 class Reader(Protocol):
     name: str
+    passages: int  # how many of the top passages it reads (chosen per reader by measurement)
 
     def read(self, question: str, query: str, passages: list[Passage], index: NewsIndex,
              qvec: np.ndarray) -> list[AnswerCandidate]:
@@ -54,6 +55,7 @@ class RuleReader:
     """The model-free reader: best sentence by dense and lexical similarity, typed short spans."""
 
     name = "rules"
+    passages = 5  # cheap to read; more passages only add candidate sentences
 
     def read(self, question: str, query: str, passages: list[Passage], index: NewsIndex,
              qvec: np.ndarray) -> list[AnswerCandidate]:

@@ -70,6 +70,16 @@ def minmax(x: np.ndarray) -> np.ndarray:
     return (x - lo) / (hi - lo)
 
 
+def top_positive(scores: np.ndarray, n: int) -> np.ndarray:
+    """Ids of the n highest positive scores, best first, ties by id (argpartition: linear in the corpus)."""
+    if n < len(scores):
+        part = np.argpartition(-scores, n - 1)[:n]
+    else:
+        part = np.arange(len(scores))
+    part = part[scores[part] > 0]
+    return part[np.lexsort((part, -scores[part]))]
+
+
 def ranks(scores: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
     """1-based ranks, higher score first, ties broken by tiebreak (higher first), then position."""
     order = np.lexsort((np.arange(len(scores)), -tiebreak, -scores))
@@ -108,9 +118,6 @@ class Retriever:
         self.index = index
         self.settings = settings
         self._article_of_chunk = [c.article_id for c in index.chunks]
-        self._chunk_of_sentence = np.full(len(index.sentences), -1, np.int64)  # first chunk holding it
-        for cid, ch in reversed(list(enumerate(index.chunks))):
-            self._chunk_of_sentence[list(ch.sentences)] = cid
 
     def _allowed(self, filters: Filters) -> np.ndarray | None:
         if not filters.active():
@@ -120,14 +127,14 @@ class Retriever:
 
     def _dense_scores(self, qvec: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """dense(c) for the given chunks: chunk cosine mixed with the best sentence cosine.
-        Vectors come back in one batch per index (one call per vector dominated at 10k chunks)."""
+        Vectors come back in one batch each (one call per vector dominated at 10k chunks)."""
         idx = self.index
         a = self.settings.sentence_weight
         ids = np.asarray(ids, np.int64)
         c_cos = idx.chunk_index.reconstruct_batch(ids) @ qvec
         members = [idx.chunks[int(c)].sentences for c in ids]
         flat = np.fromiter((s for m in members for s in m), np.int64)
-        s_cos = idx.sentence_index.reconstruct_batch(flat) @ qvec
+        s_cos = idx.sentence_vectors(flat) @ qvec
         starts = np.cumsum([0] + [len(m) for m in members[:-1]])
         best = np.maximum.reduceat(s_cos, starts) if len(flat) else np.zeros(len(ids), np.float32)
         return ((1 - a) * c_cos + a * best).astype(np.float32)
@@ -144,12 +151,9 @@ class Retriever:
         if allowed is not None and allowed.sum() <= 5000:
             cand = np.flatnonzero(allowed)
         else:
-            top_bm25 = np.argsort(-bm25_all, kind="stable")[:c]
-            top_bm25 = top_bm25[bm25_all[top_bm25] > 0]
+            top_bm25 = top_positive(bm25_all, c)
             dense_ids, _ = idx.search_chunks(qvec, c)
-            sent_ids, _ = idx.search_sentences(qvec, c)
-            chunk_of_sentence = self._chunks_of_sentences(sent_ids)
-            cand = np.unique(np.concatenate([top_bm25, dense_ids, chunk_of_sentence]).astype(np.int64))
+            cand = np.unique(np.concatenate([top_bm25, dense_ids]).astype(np.int64))
             if allowed is not None:
                 cand = cand[allowed[cand]]
         if len(cand) == 0:
@@ -164,10 +168,6 @@ class Retriever:
             passages.append(Passage(int(cand[j]), ch.article_id, ch.start, ch.end, ch.text,
                                     float(fused[j]), float(bm25[j]), float(dense[j]), rank))
         return Retrieval(query, qvec, cand, bm25, dense, fused, passages)
-
-    def _chunks_of_sentences(self, sent_ids: np.ndarray) -> np.ndarray:
-        got = self._chunk_of_sentence[sent_ids] if len(sent_ids) else np.zeros(0, np.int64)
-        return got[got >= 0]
 
 
 def article_ranking(retrieval: Retrieval, chunks_article: list[str], by: str) -> list[str]:

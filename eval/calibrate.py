@@ -43,7 +43,8 @@ def collect(assistant: Assistant, questions: list[dict]) -> tuple[np.ndarray, np
     xs, ys, answerable = [], [], []
     for q in questions:
         retrieval = assistant.retriever.retrieve(q["question"], k=5)
-        cands = assistant.reader.read(q["question"], q["question"], retrieval.passages[:5], assistant.index, retrieval.qvec)
+        passages = retrieval.passages[:assistant.reader.passages]
+        cands = assistant.reader.read(q["question"], q["question"], passages, assistant.index, retrieval.qvec)
         if not cands:
             continue
         best = cands[0]
