@@ -98,7 +98,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from index.newsindex import NewsIndex
 
     settings = settings_from(args)
-    if args.gold:
+    if args.gold or args.no_abstain:
         settings = settings.with_(abstain=False)
     dataset = load_dataset(args.dataset)
     if args.index:
@@ -112,7 +112,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     rows = run(dataset, assistant, limit=args.limit, progress=sys.stderr.isatty(), gold=args.gold)
     summary = summarize(rows)
     summary["dataset"], summary["index"], summary["reader"] = dataset.name, str(root), assistant.reader.name
-    summary["mode"] = "reader alone, gold paragraph given" if args.gold else "open corpus"
+    summary["mode"] = "reader alone, gold paragraph given" if args.gold else \
+        "open corpus, never abstaining" if args.no_abstain else "open corpus"
     command = "newsdesk " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if args.command_line is None else args.command_line
     if args.predictions:
         write_predictions(rows, Path(args.predictions))
@@ -151,6 +152,8 @@ def _add_commands(sub) -> None:
     e.add_argument("--json", action="store_true", help="print the metrics as JSON")
     e.add_argument("--gold", action="store_true", help="read only each question's gold source, never abstain "
                                                           "(measures the reader alone)")
+    e.add_argument("--no-abstain", action="store_true", help="always answer with the best span (what the "
+                                                                "abstention threshold costs in recall)")
     e.add_argument("--command-line", help=argparse.SUPPRESS)
     e.add_argument("-k", "--top-k", dest="top_k", type=int)
     e.add_argument("--fusion", choices=["minmax", "rrf"])

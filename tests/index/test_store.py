@@ -196,3 +196,21 @@ def test_is_current_tracks_articles_model_and_settings(seeds_copy, tmp_path, fak
     assert not is_current([seeds_copy], root, fake_settings.with_(model="other-model"))
     (seeds_copy / "new.txt").write_text("A new article.\n")
     assert not is_current([seeds_copy], root, fake_settings)
+
+
+def test_hnsw_above_the_threshold_grows_in_place_and_searches(seeds_copy, tmp_path, fake_settings):
+    settings = fake_settings.with_(exact_search_max=10)
+    root = tmp_path / "idx"
+    first = _build(seeds_copy, root, settings)
+    assert first.faiss_kind == "hnsw" and read_snapshot(root).manifest["faiss"] == {"chunks": "hnsw"}
+    (seeds_copy / "zz_new.md").write_text("Vienna talks\n\nThe OSCE met in Vienna on Thursday.\n")
+    grown = _build(seeds_copy, root, settings)
+    assert grown.faiss_kind == "hnsw" and grown.embedded == (grown.chunks - first.chunks) + (grown.sentences - first.sentences)
+    snap = read_snapshot(root)
+    new = next(i for i, c in enumerate(snap.chunks) if c.article_id == "zz_new")
+    query = FakeEmbedder().encode([snap.chunks[new].text])
+    _, ids = snap.chunk_index.search(query, 3)
+    assert ids[0][0] == new  # the appended chunk is found through the graph
+    (seeds_copy / "zz_new.md").unlink()
+    shrunk = _build(seeds_copy, root, settings)
+    assert shrunk.faiss_kind == "hnsw" and shrunk.removed == ["zz_new"] and shrunk.chunks == first.chunks

@@ -28,6 +28,11 @@ def test_build_info_ask_eval(tmp_path, seeds_copy):
                   "--predictions", str(tmp_path / "p.jsonl"))
     assert ev.returncode == 0, ev.stderr
     assert "| fused |" in ev.stdout and (tmp_path / "rep" / "hit_at_k.png").is_file()
+    always = newsdesk("eval", "seeds", "--index", str(idx), "--limit", "12", "--no-abstain", "--predictions",
+                      str(tmp_path / "always.jsonl"))
+    assert always.returncode == 0 and "never abstaining" in always.stdout
+    rows = [json.loads(line) for line in (tmp_path / "always.jsonl").read_text().splitlines()]
+    assert len(rows) == 12 and not any(r["abstained"] for r in rows)
 
 
 def test_errors_are_one_line(tmp_path):
