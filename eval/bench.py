@@ -51,18 +51,20 @@ def make_corpus(n_chunks: int, folder: Path, seed: int = 0, prefix: str = "bench
     folder.mkdir(parents=True, exist_ok=True)
     chunks = articles = 0
     settings = Settings()
-    with open(folder / f"{prefix}.jsonl", "w") as f:
-        while (articles < n_articles) if n_articles else (chunks < n_chunks):
-            sents = rng.sample(pool, rng.randint(6, 14))
-            text = "\n\n".join(sents)
-            pos, spans = 0, []
-            for s in sents:
-                spans.append(Sentence("x", pos, pos + len(s), s))
-                pos += len(s) + 2
-            chunks += len(make_chunks("x", text, spans, 0, (), settings.chunk_chars, settings.chunk_overlap))
-            articles += 1
-            f.write(json.dumps({"id": f"{prefix}-{seed}-{articles:07d}", "title": f"Bench article {articles}",
-                                "text": text}) + "\n")
+    lines: list[str] = []
+    while (articles < n_articles) if n_articles else (chunks < n_chunks):
+        sents = rng.sample(pool, rng.randint(6, 14))
+        text = "\n\n".join(sents)
+        pos, spans = 0, []
+        for s in sents:
+            spans.append(Sentence("x", pos, pos + len(s), s))
+            pos += len(s) + 2
+        chunks += len(make_chunks("x", text, spans, 0, (), settings.chunk_chars, settings.chunk_overlap))
+        articles += 1
+        lines.append(json.dumps({"id": f"{prefix}-{seed}-{articles:07d}", "title": f"Bench article {articles}",
+                                 "text": text}) + "\n")
+    for part in range(0, len(lines), 2000):  # files well under the loader's size limit
+        (folder / f"{prefix}-{part // 2000:03d}.jsonl").write_text("".join(lines[part:part + 2000]))
     return articles
 
 
@@ -136,6 +138,7 @@ def measure(index, settings: Settings, n_questions: int = 200) -> tuple[dict, fl
     from assistant.reader import load_reader
     from assistant.retrieval import Retriever
     from index.bm25 import tokenize
+    from index.newsindex import search_one
 
     questions = bench_questions(n_questions)
     retriever = Retriever(index, settings)
@@ -156,8 +159,8 @@ def measure(index, settings: Settings, n_questions: int = 200) -> tuple[dict, fl
         ids, _ = index.search_chunks(qv, 10)
         lat["dense"].append(time.perf_counter() - t0)
         if exact is not None:
-            _, ex = exact.search(qv.reshape(1, -1), 10)
-            recall.append(len(set(ids.tolist()) & set(ex[0].tolist())) / 10)
+            ex, _ = search_one(exact, qv, 10)
+            recall.append(len(set(ids.tolist()) & set(ex.tolist())) / 10)
         t0 = time.perf_counter()
         retriever.retrieve(q, k=5)
         lat["fused"].append(time.perf_counter() - t0)

