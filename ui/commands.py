@@ -230,7 +230,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         settings = settings_from(args)
         lat, recall = measure(NewsIndex(Path(args.index), settings), settings, args.questions)
-        print(f"{args.index}: {lat.pop('questions')} questions, reader {lat.pop('reader')}, recall@10 {recall}")
+        print(f"{args.index}: {lat.pop('questions')} questions, reader {lat.pop('reader')}, "
+              f"recall@10 {recall} (ids {lat.pop('recall@10_ids')})")
         for stage in ("bm25", "dense", "fused", "answer"):
             print(f"  {stage:7s} p50 {lat[f'{stage}_p50_ms']:7.2f} ms   p95 {lat[f'{stage}_p95_ms']:7.2f} ms")
         return 0
