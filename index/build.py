@@ -183,7 +183,6 @@ def _build_locked(paths: list[Path], root: Path, settings: Settings, embedder: E
     report.embedded = len(new_chunks) + len(new_sentences)
     report.reused = len(kept.chunks) + len(kept.sentences)
     chunk_vecs = _embed([c.text for c in new_chunks], embedder, progress, "chunks")
-    sent_vecs = _embed([s.text for s in new_sentences], embedder, progress, "sentences", np.float16)
     new_tokens = (tokenize(c.text) for c in new_chunks)  # one chunk's tokens at a time: lists of all held GBs
     if appending and (len(chunks) <= settings.exact_search_max) == (previous.manifest["faiss"]["chunks"] == "flat"):
         chunk_index, kind = previous.chunk_index, previous.manifest["faiss"]["chunks"]
@@ -197,8 +196,12 @@ def _build_locked(paths: list[Path], root: Path, settings: Settings, embedder: E
         del chunk_vecs
         bm25 = (previous.bm25.select(kept.chunk_rows) if previous else SparseBM25.build([], settings.bm25_k1, settings.bm25_b)
                 ).extend(new_tokens)
+    # sentences after FAISS is built and the chunk vectors are freed: the two never peak together
+    sent_vecs = _embed([s.text for s in new_sentences], embedder, progress, "sentences", np.float16)
     if len(kept.sentence_rows):
-        sent_vecs = np.concatenate([previous.sentence_vectors[kept.sentence_rows], sent_vecs])
+        everything = len(kept.sentence_rows) == len(previous.sentences)  # appending: no gathered copy
+        old = previous.sentence_vectors if everything else previous.sentence_vectors[kept.sentence_rows]
+        sent_vecs = np.concatenate([old, sent_vecs])
     manifest = {
         "model": {"name": embedder.name, "dim": embedder.dim},
         "settings": settings.build_settings(),

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shlex
 import sys
+import time
 from pathlib import Path
 
 from index.settings import Settings, default_index_dir
@@ -229,9 +231,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from index.newsindex import NewsIndex
 
         settings = settings_from(args)
-        lat, recall = measure(NewsIndex(Path(args.index), settings), settings, args.questions)
-        print(f"{args.index}: {lat.pop('questions')} questions, reader {lat.pop('reader')}, "
-              f"recall@10 {recall} (ids {lat.pop('recall@10_ids')})")
+        t0 = time.perf_counter()
+        index = NewsIndex(Path(args.index), settings)
+        load_s = time.perf_counter() - t0
+        lat, recall = measure(index, settings, args.questions)
+        print(f"{args.index}: {index.manifest['counts']['chunks']} chunks ({index.manifest['faiss']['chunks']}), "
+              f"loaded in {load_s:.2f} s; {lat.pop('questions')} questions, reader {lat.pop('reader')}, "
+              f"recall@10 {recall} (ids {lat.pop('recall@10_ids')}), peak RSS "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
         for stage in ("bm25", "dense", "fused", "answer"):
             print(f"  {stage:7s} p50 {lat[f'{stage}_p50_ms']:7.2f} ms   p95 {lat[f'{stage}_p95_ms']:7.2f} ms")
         return 0
