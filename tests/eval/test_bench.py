@@ -4,7 +4,11 @@ from eval.bench import make_corpus, run, table
 
 def test_make_corpus_hits_the_size(tmp_path):
     n = make_corpus(120, tmp_path)
-    assert n > 0 and (tmp_path / "bench.jsonl").read_text().count("\n") == n
+    assert n > 0 and (tmp_path / "bench-000.jsonl").read_text().count("\n") == n
+    m = make_corpus(0, tmp_path / "many", n_articles=4100, prefix="g")
+    files = sorted((tmp_path / "many").iterdir())
+    assert m == 4100 and [f.name for f in files] == ["g-000.jsonl", "g-001.jsonl", "g-002.jsonl"]
+    assert sum(f.read_text().count("\n") for f in files) == 4100  # files stay under the loader's size limit
 
 
 def test_small_bench_end_to_end(tmp_path):
