@@ -61,6 +61,21 @@ def squad_doc_id(title: str, i: int) -> str:
     return f"{title}-{i:03d}"
 
 
+def write_paragraph_corpus(articles: list[dict], folder: Path) -> tuple[int, list[tuple[str, list[str], str]]]:
+    """Write the paragraphs of raw SQuAD articles as documents into folder/articles/docs.jsonl (the
+    open corpora the tuning scripts search); returns the paragraph count and, for every question,
+    (question, answer texts, document id)."""
+    docs, questions = [], []
+    for a in articles:
+        for i, p in enumerate(a["paragraphs"]):
+            doc = squad_doc_id(a["title"], i)
+            docs.append({"id": doc, "text": p["context"], "title": a["title"]})
+            questions += [(qa["question"], [x["text"] for x in qa["answers"]], doc) for qa in p["qas"]]
+    (folder / "articles").mkdir(parents=True, exist_ok=True)
+    (folder / "articles" / "docs.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs))
+    return len(docs), questions
+
+
 def load_squad(path: Path) -> Dataset:
     raw = path.read_bytes()
     try:

@@ -29,6 +29,7 @@ from index.newsindex import NewsIndex
 from index.settings import Settings
 
 from . import metrics as M
+from .datasets import write_paragraph_corpus
 
 
 def best_of(readings: list[list[AnswerCandidate]]) -> AnswerCandidate | None:
@@ -47,14 +48,7 @@ def main() -> None:
     arts = json.loads(Path(args.data).read_text())["data"][-20:]  # the reader's validation articles
     chosen = rng.sample(arts, args.articles)
     folder = Path(".newsdesk/cache/tune-reading")
-    (folder / "articles").mkdir(parents=True, exist_ok=True)
-    docs, qs = [], []
-    for a in chosen:
-        for i, p in enumerate(a["paragraphs"]):
-            doc = f"{a['title']}-{i:03d}"
-            docs.append({"id": doc, "text": p["context"], "title": a["title"]})
-            qs += [(qa["question"], [x["text"] for x in qa["answers"]]) for qa in p["qas"]]
-    (folder / "articles" / "docs.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs))
+    n_docs, qs = write_paragraph_corpus(chosen, folder)
     settings = Settings()
     embedder = load_embedder(settings.model)
     build_index([folder / "articles"], folder / "index", settings, embedder)
@@ -63,7 +57,7 @@ def main() -> None:
     reader = load_reader("trained", args.int8)
     qs = rng.sample(qs, min(args.questions, len(qs)))
     rows = []
-    for q, golds in qs:
+    for q, golds, _ in qs:
         passages = retriever.retrieve(q, k=5).passages
         per, secs = [], []
         for p in passages:
@@ -71,7 +65,7 @@ def main() -> None:
             per.append(reader.read(q, q, [p], index, None))
             secs.append(time.perf_counter() - t0)
         rows.append((golds, per, secs))
-    print(f"{len(docs)} paragraphs from {args.articles} validation articles, {len(qs)} questions, reader {reader.name}")
+    print(f"{n_docs} paragraphs from {args.articles} validation articles, {len(qs)} questions, reader {reader.name}")
     print("| strategy | EM | F1 | quote hit | passages read | reader ms/question |")
     print("|---|---|---|---|---|---|")
     strategies = [(f"top {k}", k, None) for k in (1, 2, 3, 5)] + [(f"stop at {t}", 5, t) for t in (0.2, 0.3, 0.4, 0.5, 0.6)]

@@ -19,6 +19,7 @@ from index.embedding import load_embedder
 from index.newsindex import NewsIndex
 from index.settings import Settings
 
+from .datasets import write_paragraph_corpus
 from .metrics import hit_at
 
 
@@ -32,14 +33,8 @@ def main() -> None:
     arts = json.loads(Path(args.data).read_text())["data"][:-20]  # never the reader's validation articles
     chosen = rng.sample(arts, args.articles)
     folder = Path(".newsdesk/cache/tune-retrieval")
-    (folder / "articles").mkdir(parents=True, exist_ok=True)
-    docs, qs = [], []
-    for a in chosen:
-        for i, p in enumerate(a["paragraphs"]):
-            doc = f"{a['title']}-{i:03d}"
-            docs.append({"id": doc, "text": p["context"], "title": a["title"]})
-            qs += [(qa["question"], doc) for qa in p["qas"]]
-    (folder / "articles" / "docs.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs))
+    n_docs, questions = write_paragraph_corpus(chosen, folder)
+    qs = [(q, doc) for q, _, doc in questions]
     settings = Settings()
     embedder = load_embedder(settings.model)
     build_index([folder / "articles"], folder / "index", settings, embedder)
@@ -48,7 +43,7 @@ def main() -> None:
     cache = {q: embedder.encode([q])[0] for q, _ in qs}
     index.embed_query = lambda text: cache[text]
     chunk_article = [c.article_id for c in index.chunks]
-    print(f"{len(docs)} paragraphs from {args.articles} train articles, {len(qs)} questions")
+    print(f"{n_docs} paragraphs from {args.articles} train articles, {len(qs)} questions")
     print("| fusion | dense w | sentence w | hit@1 | hit@5 |")
     print("|---|---|---|---|---|")
     configs = [("rrf", 0.5, sw) for sw in (0.0, 0.5)]

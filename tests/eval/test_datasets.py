@@ -52,3 +52,17 @@ def test_bad_dataset_files(tmp_path):
     (tmp_path / "bad.json").write_text("[]")
     with pytest.raises(DatasetError):
         load_dataset(tmp_path / "bad.json")
+
+
+def test_paragraph_corpus_for_the_tuning_scripts(tmp_path):
+    from eval.datasets import write_paragraph_corpus
+
+    arts = [{"title": "Vienna", "paragraphs": [
+        {"context": "Talks opened in Vienna.", "qas": [{"question": "Where?", "answers": [{"text": "Vienna"}]}]},
+        {"context": "They ended on Friday.", "qas": [{"question": "When?", "answers": [{"text": "Friday"}]},
+                                                     {"question": "What ended?", "answers": [{"text": "They"}]}]}]}]
+    n, qs = write_paragraph_corpus(arts, tmp_path)
+    docs = [json.loads(line) for line in (tmp_path / "articles" / "docs.jsonl").read_text().splitlines()]
+    assert n == 2 and [d["id"] for d in docs] == ["Vienna-000", "Vienna-001"]
+    assert qs == [("Where?", ["Vienna"], "Vienna-000"), ("When?", ["Friday"], "Vienna-001"),
+                  ("What ended?", ["They"], "Vienna-001")]
