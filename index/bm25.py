@@ -77,6 +77,10 @@ class SparseBM25:
         self.n_docs = len(doc_len)
         self.data = self._weights()
 
+    def _term_of_postings(self) -> np.ndarray:
+        """The term id of every stored (term, document) pair, in storage order."""
+        return np.repeat(np.arange(len(self.terms)), np.diff(self.indptr))
+
     def _weights(self) -> np.ndarray:
         if self.n_docs == 0 or len(self.indices) == 0:
             return np.zeros(len(self.indices), np.float32)
@@ -86,8 +90,7 @@ class SparseBM25:
         avgdl = float(self.doc_len.sum()) / n
         norm = k1 * (1 - b + b * self.doc_len / avgdl) if avgdl else np.full(n, k1)
         f = self.tf.astype(np.float64)
-        term_of = np.repeat(np.arange(len(self.terms)), np.diff(self.indptr))
-        return (idf[term_of] * f * (k1 + 1) / (f + norm[self.indices])).astype(np.float32)
+        return (idf[self._term_of_postings()] * f * (k1 + 1) / (f + norm[self.indices])).astype(np.float32)
 
     @classmethod
     def build(cls, token_lists: list[list[str]], k1: float = 1.5, b: float = 0.75) -> "SparseBM25":
@@ -105,7 +108,7 @@ class SparseBM25:
                 d_new.append(d)
                 f_new.append(f)
         terms = self.terms + list(vocab)[len(self.terms):]
-        t = np.concatenate([np.repeat(np.arange(len(self.terms)), np.diff(self.indptr)), np.array(t_new, np.int64)])
+        t = np.concatenate([self._term_of_postings(), np.array(t_new, np.int64)])
         d = np.concatenate([self.indices, np.array(d_new, np.int32)])
         f = np.concatenate([self.tf, np.array(f_new, np.int32)])
         return self._from_triplets(terms, t, d, f, np.concatenate([self.doc_len, np.array(lens, np.int32)]))
@@ -115,7 +118,7 @@ class SparseBM25:
         terms left in no document are dropped."""
         new_id = np.full(self.n_docs, -1, np.int64)
         new_id[keep] = np.arange(len(keep))
-        t = np.repeat(np.arange(len(self.terms)), np.diff(self.indptr))
+        t = self._term_of_postings()
         d = new_id[self.indices]
         live = d >= 0
         t, d, f = t[live], d[live], self.tf[live]

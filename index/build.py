@@ -96,9 +96,12 @@ class _Kept:
     chunk_rows: np.ndarray
 
 
-def _keep(previous: Snapshot, keep_ids: set[str]) -> _Kept:
-    """The previous index's parts for the articles in keep_ids, with sentence ids renumbered."""
+def _keep(previous: Snapshot | None, keep_ids: set[str]) -> _Kept:
+    """The previous index's parts for the articles in keep_ids, with sentence ids renumbered
+    (nothing when there is no previous index)."""
     kept = _Kept([], [], [], np.zeros(0, np.int64), np.zeros(0, np.int64))
+    if previous is None:
+        return kept
     new_sid = np.full(len(previous.sentences), -1, np.int64)
     s_rows = [i for i, s in enumerate(previous.sentences) if s.article_id in keep_ids]
     new_sid[s_rows] = np.arange(len(s_rows))
@@ -166,7 +169,7 @@ def _build_locked(paths: list[Path], root: Path, settings: Settings, embedder: E
     keep_ids = {a.id for a in old if hashes.get(a.id) == a.sha256}
     report.removed = sorted({a.id for a in old} - set(docs))
     appending = previous is not None and len(keep_ids) == len(old)
-    kept = _keep(previous, keep_ids) if previous else _Kept([], [], [], np.zeros(0, np.int64), np.zeros(0, np.int64))
+    kept = _keep(previous, keep_ids)
 
     articles, sentences, chunks = list(kept.articles), list(kept.sentences), list(kept.chunks)
     first_new_sentence, first_new_chunk = len(sentences), len(chunks)
