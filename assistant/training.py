@@ -48,10 +48,12 @@ class TrainConfig:
     device: str = "cpu"
     checkpoint_every: int = 50
     max_minutes: float | None = None
+    init: str | None = None  # start from this model folder and skip the questions it was trained on
 
 
 @dataclass(frozen=True)
 class Window:
+    key: str  # "article.paragraph.question" indices in the training file
     question: str
     context: str
     answer_start: int | None  # in context; None = no answer here
@@ -74,14 +76,20 @@ def _cut(text: str, lo: int, hi: int) -> tuple[int, int]:
     return lo, hi
 
 
-def make_windows(articles: list[dict], cfg: TrainConfig, rng: random.Random) -> list[Window]:
-    """Positive windows at a random offset around each answer, plus hard negatives."""
+def make_windows(articles: list[dict], cfg: TrainConfig, rng: random.Random,
+                 exclude: frozenset[str] = frozenset()) -> list[Window]:
+    """Positive windows at a random offset around each answer, plus hard negatives.
+
+    Questions whose key is in `exclude` are dropped after every random draw, so the windows of the
+    other questions are the same as without `exclude`.
+    """
     pos, neg = [], []
-    for art in articles:
+    for ai, art in enumerate(articles):
         paras = art["paragraphs"]
         for pi, para in enumerate(paras):
             ctx = para["context"]
-            for qa in para["qas"]:
+            for qi, qa in enumerate(para["qas"]):
+                key = f"{ai}.{pi}.{qi}"
                 a = qa["answers"][0]
                 s, e = a["answer_start"], a["answer_start"] + len(a["text"])
                 w = cfg.window_chars
@@ -92,20 +100,32 @@ def make_windows(articles: list[dict], cfg: TrainConfig, rng: random.Random) -> 
                     lo, hi = _cut(ctx, lo, lo + w)
                     if not (lo <= s and e <= hi):
                         lo, hi = max(0, min(lo, s)), min(len(ctx), max(hi, e))
-                pos.append(Window(qa["question"], ctx[lo:hi], s - lo, e - lo))
+                pos.append(Window(key, qa["question"], ctx[lo:hi], s - lo, e - lo))
                 if len(paras) > 1 and rng.random() < cfg.neg_ratio:
                     other = paras[rng.choice([j for j in range(len(paras)) if j != pi])]["context"]
                     lo = rng.randint(0, max(0, len(other) - w))
                     lo, hi = _cut(other, lo, lo + w)
-                    neg.append(Window(qa["question"], other[lo:hi], None, None))
+                    neg.append(Window(key, qa["question"], other[lo:hi], None, None))
     rng.shuffle(pos)
-    if cfg.max_examples:
-        keep = {id(w.question) for w in pos[: cfg.max_examples]}
-        pos = pos[: cfg.max_examples]
-        neg = [w for w in neg if id(w.question) in keep]
+    pos = [w for w in pos if w.key not in exclude][: cfg.max_examples or None]
+    keep = {w.key for w in pos}
+    neg = [w for w in neg if w.key in keep]
     out = pos + neg
     rng.shuffle(out)
     return out
+
+
+def trained_on(info: dict) -> frozenset[str]:
+    """Keys of the questions a model was trained on, from its training.json: its own run's windows,
+    regenerated from the recorded config and seed, plus those of the model it started from."""
+    cfg = TrainConfig(**info["config"])
+    sha = hashlib.sha256(Path(cfg.data).read_bytes()).hexdigest()
+    if sha != info["data_sha256"]:
+        raise ValueError(f"{cfg.data} is not the data the model was trained on (sha256 differs)")
+    before = trained_on(info["init"]) if info.get("init") else frozenset()
+    train_articles, _ = split_articles(Path(cfg.data), cfg.val_articles)
+    own = make_windows(train_articles, cfg, random.Random(cfg.seed), before)
+    return before | {w.key for w in own}
 
 
 def encode(tokenizer, windows: list[Window], max_len: int) -> dict[str, np.ndarray]:
@@ -184,9 +204,16 @@ def train(cfg: TrainConfig) -> Path:
     torch.manual_seed(cfg.seed)
     base = resolve_model(cfg.base_model)
     tokenizer = AutoTokenizer.from_pretrained(base)
-    model = AutoModelForQuestionAnswering.from_pretrained(base).to(cfg.device)
+    init_info, seen = None, frozenset()
+    if cfg.init:
+        init_info = json.loads((Path(cfg.init) / "training.json").read_text())
+        seen = trained_on(init_info)
+        model = AutoModelForQuestionAnswering.from_pretrained(cfg.init, dtype=torch.float32)
+    else:
+        model = AutoModelForQuestionAnswering.from_pretrained(base)
+    model = model.to(cfg.device)
     train_articles, _ = split_articles(Path(cfg.data), cfg.val_articles)
-    windows = make_windows(train_articles, cfg, random.Random(cfg.seed))
+    windows = make_windows(train_articles, cfg, random.Random(cfg.seed), seen)
     enc = encode(tokenizer, windows, cfg.max_len)
     n = len(windows)
     steps_per_epoch = math.ceil(n / cfg.batch)
@@ -202,7 +229,8 @@ def train(cfg: TrainConfig) -> Path:
         for _ in range(step):
             schedule.step()
     orders = [np.random.default_rng(cfg.seed + e).permutation(n).tolist() for e in range(cfg.epochs)]
-    run_meta = {"windows": n, "negatives": sum(w.answer_start is None for w in windows), "total_steps": total}
+    run_meta = {"windows": n, "negatives": sum(w.answer_start is None for w in windows), "total_steps": total,
+                "init": init_info}
     log.info("training on %d windows (%d steps), resuming at step %d", n, total, step)
     model.train()
     t0 = time.perf_counter() - spent
@@ -245,9 +273,35 @@ def export(model, tokenizer, out: Path, cfg: TrainConfig, meta: dict) -> Path:
     return final
 
 
+def _command(info: dict, out: str) -> str:
+    c = info["config"]
+    cmd = (f"newsdesk reader train --out {out} --max-examples {c['max_examples']} --epochs {c['epochs']} "
+           f"--lr {c['lr']} --neg-ratio {c['neg_ratio']} --window-chars {c['window_chars']} --seed {c['seed']}")
+    return cmd + (f" --init {out}-init/model" if info.get("init") else "")
+
+
+def _stages(info: dict) -> list[dict]:
+    """The runs behind a model, first to last (each later one started from the one before)."""
+    return (_stages(info["init"]) if info.get("init") else []) + [info]
+
+
 def model_card(info: dict) -> str:
     """The model card: what was trained on what, how, and how to reproduce it."""
     c = info["config"]
+    stages = _stages(info)
+    runs = "\n".join(
+        f"- stage {i + 1}: {s['windows']} windows ({s['negatives']} hard negatives), steps {s['steps']} of "
+        f"{s.get('total_steps', '?')} ({'complete' if s.get('complete') else 'stopped early'}), AdamW lr "
+        f"{s['config']['lr']}, negative ratio {s['config']['neg_ratio']}, window {s['config']['window_chars']} "
+        f"characters, max examples {s['config']['max_examples']}, epochs {s['config']['epochs']}, "
+        f"{s['train_seconds']} s on {s['hardware']}" + (", on questions the earlier stages never saw" if i else "")
+        for i, s in enumerate(stages))
+    names = [f".newsdesk/reader-stage{i + 1}" for i in range(len(stages))]
+    steps = []
+    for i, s in enumerate(stages):
+        cmd = _command(s, names[i]).replace(f"{names[i]}-init/model", f"{names[i - 1]}/model") if i else _command(s, names[i])
+        steps.append(f"    {cmd}")
+    reproduce = "\n".join(steps)
     return f"""# newsdesk span reader
 
 An extractive question-answering reader: all-MiniLM-L6-v2 (22.7M parameters, from the
@@ -259,18 +313,18 @@ Weights are fp16 safetensors; newsdesk loads them offline as its default reader.
   (CC BY-SA 4.0), sha256 `{info['data_sha256']}`.
 - The last {c['val_articles']} articles are held out (validation and confidence calibration); nothing
   from SQuAD dev is used.
-- {info.get('windows', '?')} windows ({info.get('negatives', '?')} hard negatives): about {c['window_chars']} characters cut at
-  a random offset around the answer (never centred on it), up to {c['max_len']} tokens; a hard negative
-  pairs a question with a window of another paragraph of its article, labelled no-answer ([CLS]).
+- Windows of about the stage's window size in characters, cut at a random offset around the answer
+  (never centred on it), up to {c['max_len']} tokens; a hard negative pairs a question with a window of
+  another paragraph of its article, labelled no-answer ([CLS]).
 
-## Training run
-- steps {info['steps']} of {info.get('total_steps', '?')} ({'complete' if info.get('complete') else 'stopped early'}),
-  batch {c['batch']}, AdamW lr {c['lr']} with 6% warm-up and linear decay, weight decay 0.01,
-  epochs {c['epochs']}, max examples {c['max_examples']}, negative ratio {c['neg_ratio']}, seed {c['seed']}
-- hardware: {info['hardware']}; torch {info['torch']}; training time {info['train_seconds']} s
+## Training runs
+Batch {c['batch']}, AdamW with 6% warm-up and linear decay, weight decay 0.01, seed {c['seed']}; torch {info['torch']}.
+{runs}
 
-Reproduce: `newsdesk reader train --max-examples {c['max_examples']} --epochs {c['epochs']} --lr {c['lr']} --neg-ratio {c['neg_ratio']} --seed {c['seed']}`
-then `newsdesk reader export --out models/reader` and `newsdesk calibrate --reader trained`.
+Reproduce (then `newsdesk reader export --run {names[-1]} --out models/reader` and
+`newsdesk calibrate --reader trained`):
+
+{reproduce}
 """
 
 

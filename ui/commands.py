@@ -171,7 +171,9 @@ def cmd_reader_train(args: argparse.Namespace) -> int:
         raise FileNotFoundError(f"no training data at {args.data}")
     cfg = TrainConfig(data=args.data, out=args.out, max_examples=args.max_examples, epochs=args.epochs,
                       device=args.device, lr=args.lr, neg_ratio=args.neg_ratio, max_minutes=args.max_minutes,
-                      seed=args.seed)
+                      seed=args.seed, window_chars=args.window_chars, init=args.init)
+    if args.init and not (Path(args.init) / "training.json").is_file():
+        raise FileNotFoundError(f"{args.init} is not a trained reader folder (no training.json)")
     folder = train(cfg)
     print(f"reader written to {folder}; try it with NEWSDESK_READER={folder} newsdesk eval SQUAD.json --gold")
     return 0
@@ -197,6 +199,9 @@ def _add_reader(sub) -> None:
     t.add_argument("--epochs", type=int, default=1)
     t.add_argument("--lr", type=float, default=1e-4)
     t.add_argument("--neg-ratio", type=float, default=0.25, help="hard negatives per question")
+    t.add_argument("--window-chars", type=int, default=600, help="training window size in characters")
+    t.add_argument("--init", help="start from this reader folder (e.g. models/reader) and train only on "
+                                  "questions it has not seen")
     t.add_argument("--max-minutes", type=float, help="stop (with a checkpoint) after this long; rerun to resume")
     t.add_argument("--seed", type=int, default=13)
     t.add_argument("--device", choices=["cpu", "cuda"], default="cpu")

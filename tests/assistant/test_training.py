@@ -2,7 +2,7 @@
 import json
 import random
 
-from assistant.training import TrainConfig, Window, encode, make_windows, train
+from assistant.training import TrainConfig, Window, encode, make_windows, train, trained_on
 
 
 def _squad(path):
@@ -28,14 +28,23 @@ def test_windows_keep_the_answer_at_random_places(tmp_path):
     assert len({w.answer_start for w in pos}) > 1  # not always at the same place
 
 
+def test_excluded_questions_leave_the_other_windows_unchanged(tmp_path):
+    data = _squad(tmp_path / "d.json")
+    cfg = TrainConfig(data=str(tmp_path / "d.json"), out=str(tmp_path / "o"), window_chars=40, neg_ratio=1.0)
+    every = make_windows(data["data"], cfg, random.Random(0))
+    some = make_windows(data["data"], cfg, random.Random(0), frozenset({"0.1.0", "1.2.0"}))
+    assert {w.key for w in some} == {w.key for w in every} - {"0.1.0", "1.2.0"}
+    assert set(some) == {w for w in every if w.key not in {"0.1.0", "1.2.0"}}
+
+
 def test_labels_point_at_the_answer_tokens():
     from transformers import AutoTokenizer
 
     from index.embedding import resolve_model
 
     tok = AutoTokenizer.from_pretrained(resolve_model("default"))
-    w = Window("When?", "They met on January 3, 2022 in Geneva.", 12, 27)
-    enc = encode(tok, [w, Window("When?", "Nothing here.", None, None)], 64)
+    w = Window("0.0.0", "When?", "They met on January 3, 2022 in Geneva.", 12, 27)
+    enc = encode(tok, [w, Window("0.0.0", "When?", "Nothing here.", None, None)], 64)
     assert tok.decode(enc["input_ids"][0][enc["start"][0]:enc["end"][0] + 1]) == "january 3, 2022"
     assert enc["start"][1] == enc["end"][1] == 0
 
@@ -52,3 +61,18 @@ def test_tiny_training_run_checkpoints_resumes_and_exports(tmp_path):
     assert info["complete"] and info["config"]["seed"] == 13
     again = train(cfg)  # resumes at the end: nothing more to do, same weights
     assert (again / "model.safetensors").read_bytes() == (folder / "model.safetensors").read_bytes()
+
+
+def test_a_second_stage_starts_from_the_first_and_trains_only_on_unseen_questions(tmp_path):
+    _squad(tmp_path / "d.json")
+    common = dict(data=str(tmp_path / "d.json"), batch=2, val_articles=1, max_len=48, window_chars=80, neg_ratio=0.0)
+    first = train(TrainConfig(out=str(tmp_path / "one"), max_examples=2, **common))
+    info1 = json.loads((first / "training.json").read_text())
+    assert len(trained_on(info1)) == 2
+    second = train(TrainConfig(out=str(tmp_path / "two"), init=str(first), **common))
+    info2 = json.loads((second / "training.json").read_text())
+    assert info2["windows"] == 1  # three training questions, two seen by the first stage
+    assert info2["init"]["config"]["out"] == str(tmp_path / "one")
+    assert len(trained_on(info2)) == 3
+    card = (second / "README.md").read_text()
+    assert "stage 2" in card and "--init .newsdesk/reader-stage1/model" in card

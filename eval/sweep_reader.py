@@ -1,0 +1,81 @@
+"""Choose the reader's training settings (learning rate, hard-negative ratio, window size) by measurement
+on SQuAD *train*'s validation articles (the last 20, never trained on); never on the benchmark.
+
+    python -m eval.sweep_reader [--examples 1500] [--questions 400] [--init models/reader] [--only NAME ...]
+
+Each setting trains a short run (same seed, same number of positive windows) into .newsdesk/sweep/NAME
+(resumable), from the base model or, with --init, from a trained reader on questions it never saw
+(the choice for a next training stage); then `newsdesk eval` measures it on the validation questions twice:
+reading the gold paragraph (the reader alone) and with the whole validation set as an open corpus,
+never abstaining. Short runs rank settings; they do not predict the long run's numbers.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+from assistant.training import TrainConfig, split_articles, train
+
+DATA = "../shared/datasets/squad-train/train-v1.1.reconstructed.json"
+BASE = {"lr": 1e-4, "neg_ratio": 0.25, "window_chars": 600}
+SETTINGS = {  # one change at a time from the shipped run's settings
+    "base": {},
+    "lr-2e-4": {"lr": 2e-4},
+    "lr-5e-5": {"lr": 5e-5},
+    "neg-0.5": {"neg_ratio": 0.5},
+    "window-400": {"window_chars": 400},
+}
+
+
+def validation_set(data: Path, questions: int, out: Path) -> Path:
+    """The validation articles as SQuAD JSON, every paragraph kept, `questions` of their questions."""
+    _, val = split_articles(data, 20)
+    keys = [(a, p, q) for a, art in enumerate(val) for p, para in enumerate(art["paragraphs"])
+            for q in range(len(para["qas"]))]
+    keep = set(random.Random(7).sample(keys, min(questions, len(keys))))
+    for a, art in enumerate(val):
+        for p, para in enumerate(art["paragraphs"]):
+            para["qas"] = [qa for q, qa in enumerate(para["qas"]) if (a, p, q) in keep]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"version": "1.1", "data": val}))
+    return out
+
+
+def measure(model: Path, dataset: Path, *flags: str) -> dict:
+    env = {**os.environ, "NEWSDESK_READER": str(model)}
+    cmd = [sys.executable, "-m", "ui.cli", "eval", str(dataset), "--json", "--reader", "trained", *flags]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=DATA)
+    ap.add_argument("--examples", type=int, default=1500, help="positive windows per run")
+    ap.add_argument("--questions", type=int, default=400)
+    ap.add_argument("--init", help="start every run from this reader folder")
+    ap.add_argument("--only", nargs="*", choices=sorted(SETTINGS))
+    args = ap.parse_args()
+    root = Path(".newsdesk/sweep") / ("from-" + Path(args.init).name if args.init else "from-base")
+    dataset = validation_set(Path(args.data), args.questions, root / "validation.json")
+    print("| setting | windows | train s | gold EM | gold F1 | open EM | open F1 | open quote hit |")
+    print("|---|---|---|---|---|---|---|---|", flush=True)
+    for name in args.only or SETTINGS:
+        cfg = TrainConfig(data=args.data, out=str(root / name), max_examples=args.examples, init=args.init,
+                          **{**BASE, **SETTINGS[name]})
+        folder = train(cfg)
+        info = json.loads((folder / "training.json").read_text())
+        gold = measure(folder, dataset, "--gold")
+        open_ = measure(folder, dataset, "--no-abstain")
+        print(f"| {name} | {info['windows']} | {info['train_seconds']:.0f} | {100 * gold['em']:.1f} | "
+              f"{100 * gold['f1']:.1f} | {100 * open_['em']:.1f} | {100 * open_['f1']:.1f} | "
+              f"{open_['quote_hit']:.3f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
