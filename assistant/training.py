@@ -273,11 +273,11 @@ def export(model, tokenizer, out: Path, cfg: TrainConfig, meta: dict) -> Path:
     return final
 
 
-def _command(info: dict, out: str) -> str:
+def _command(info: dict, out: str, init: str | None) -> str:
     c = info["config"]
     cmd = (f"newsdesk reader train --out {out} --max-examples {c['max_examples']} --epochs {c['epochs']} "
            f"--lr {c['lr']} --neg-ratio {c['neg_ratio']} --window-chars {c['window_chars']} --seed {c['seed']}")
-    return cmd + (f" --init {out}-init/model" if info.get("init") else "")
+    return cmd + (f" --init {init}" if init else "")
 
 
 def _stages(info: dict) -> list[dict]:
@@ -297,11 +297,8 @@ def model_card(info: dict) -> str:
         f"{s['train_seconds']} s on {s['hardware']}" + (", on questions the earlier stages never saw" if i else "")
         for i, s in enumerate(stages))
     names = [f".newsdesk/reader-stage{i + 1}" for i in range(len(stages))]
-    steps = []
-    for i, s in enumerate(stages):
-        cmd = _command(s, names[i]).replace(f"{names[i]}-init/model", f"{names[i - 1]}/model") if i else _command(s, names[i])
-        steps.append(f"    {cmd}")
-    reproduce = "\n".join(steps)
+    reproduce = "\n".join(f"    {_command(s, names[i], f'{names[i - 1]}/model' if i else None)}"
+                          for i, s in enumerate(stages))
     return f"""# newsdesk span reader
 
 An extractive question-answering reader: all-MiniLM-L6-v2 (22.7M parameters, from the
