@@ -22,8 +22,7 @@ from pathlib import Path
 from assistant.training import TrainConfig, split_articles, train
 
 DATA = "../shared/datasets/squad-train/train-v1.1.reconstructed.json"
-BASE = {"lr": 1e-4, "neg_ratio": 0.25, "window_chars": 600}
-SETTINGS = {  # one change at a time from the shipped run's settings
+SETTINGS = {  # one change at a time from TrainConfig's defaults (the shipped runs' settings)
     "base": {},
     "lr-2e-4": {"lr": 2e-4},
     "lr-5e-5": {"lr": 5e-5},
@@ -34,7 +33,7 @@ SETTINGS = {  # one change at a time from the shipped run's settings
 
 def validation_set(data: Path, questions: int, out: Path) -> Path:
     """The validation articles as SQuAD JSON, every paragraph kept, `questions` of their questions."""
-    _, val = split_articles(data, 20)
+    _, val = split_articles(data, TrainConfig.val_articles)
     keys = [(a, p, q) for a, art in enumerate(val) for p, para in enumerate(art["paragraphs"])
             for q in range(len(para["qas"]))]
     keep = set(random.Random(7).sample(keys, min(questions, len(keys))))
@@ -67,7 +66,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|", flush=True)
     for name in args.only or SETTINGS:
         cfg = TrainConfig(data=args.data, out=str(root / name), max_examples=args.examples, init=args.init,
-                          **{**BASE, **SETTINGS[name]})
+                          **SETTINGS[name])
         folder = train(cfg)
         info = json.loads((folder / "training.json").read_text())
         gold = measure(folder, dataset, "--gold")
