@@ -44,6 +44,13 @@ def citation_label(c: Citation) -> str:
     return f"[{c.number}] {' · '.join(parts)} — {title[:90]}"
 
 
+def resolved_date_line(d) -> str:
+    """A resolved date beside its verbatim expression, marked as derived:
+    "“on Monday” → Monday 10 January 2022 (derived: the report's own day, a Monday; from 10 January 2022)"."""
+    base = f"; from {display_date(d.derived_from)}" if d.derived_from else ""
+    return f"“{d.text}” → {d.label} (derived: {d.reason}{base})"
+
+
 def answer_parts(ans: Answer) -> list[tuple[str, object]]:
     """What an Answer shows, in order, as (kind, value) pairs; the chat and the terminal format them."""
     parts: list[tuple[str, object]] = []
@@ -57,6 +64,7 @@ def answer_parts(ans: Answer) -> list[tuple[str, object]]:
     else:
         if ans.answer:
             parts.append(("answer", f"{ans.answer}"))
+        parts += [("date", d) for d in getattr(ans, "resolved_dates", ())]
         parts.append(("quote", ans.quote or ""))
         parts.append(("confidence", f"confidence {ans.confidence:.2f}"))
     parts += [("citation", c) for c in ans.citations]
@@ -77,6 +85,8 @@ def answer_markdown(ans: Answer) -> str:
             lines.append("Nearest passages, *not an answer*:")
         elif kind == "answer":
             lines.append(f"**{esc(value)}** [{ans.answer_citation}]")
+        elif kind == "date":
+            lines.append(f"<small>{esc(resolved_date_line(value))}</small>")
         elif kind == "quote":
             lines.append(f"> “{esc(value)}” [1]")
         elif kind in ("confidence", "query"):
@@ -96,6 +106,8 @@ def answer_text(ans: Answer) -> str:
             lines.append(f"({value})")
         elif kind == "answer":
             lines.append(f"Answer: {value} [{ans.answer_citation}]")
+        elif kind == "date":
+            lines.append(f"Date: {resolved_date_line(value)}")
         elif kind == "quote":
             lines.append(f"Quote: “{value}” [1]")
         elif kind == "citation":
