@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.bm25 import tokenize
+from index.dates import events_between, parse_bound, parse_upper_bound
 from index.metadata import parse_date_string
 from index.model import Article
 from index.newsindex import NewsIndex
@@ -34,9 +35,18 @@ class Filters:
     since: str | None = None
     until: str | None = None
     article_ids: tuple[str, ...] = field(default_factory=tuple)
+    event_since: str | None = None  # resolved event dates in the text (index/dates.py), not publication dates
+    event_until: str | None = None
 
     def active(self) -> bool:
-        return bool(self.outlets or self.since or self.until or self.article_ids)
+        return bool(self.outlets or self.since or self.until or self.article_ids or self.events())
+
+    def events(self) -> bool:
+        return bool(self.event_since or self.event_until)
+
+    def event_range(self):
+        """(first day, last day) of the event range; "1988" as an upper bound is 31 December 1988."""
+        return parse_bound(self.event_since), parse_upper_bound(self.event_until)
 
     def allows(self, article: Article) -> bool:
         if self.article_ids and article.id not in self.article_ids:
@@ -57,6 +67,8 @@ class Filters:
                         raise ValueError(f"cannot read the date {bound!r}; use YYYY-MM-DD")
                     if not ok(b.sort_key()):
                         return False
+        if self.events() and not events_between(article, *self.event_range()):
+            return False
         return True
 
 
@@ -123,7 +135,13 @@ class Retriever:
         if not filters.active():
             return None
         ok = {a.id for a in self.index.articles.values() if filters.allows(a)}
-        return np.array([aid in ok for aid in self._article_of_chunk], bool)
+        allowed = np.array([aid in ok for aid in self._article_of_chunk], bool)
+        if filters.events():  # only the chunks that state an event in the range
+            lo, hi = filters.event_range()
+            arts = self.index.articles
+            allowed &= np.array([bool(ok_ and events_between(arts[c.article_id], lo, hi, c.start, c.end))
+                                 for ok_, c in zip(allowed, self.index.chunks)], bool)
+        return allowed
 
     def _dense_scores(self, qvec: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """dense(c) for the given chunks: chunk cosine mixed with the best sentence cosine.

@@ -463,6 +463,15 @@ def answer_dates(article: Article, start: int | None, end: int | None, sentence_
     return dates_in(article, start, end)
 
 
+def events_between(article: Article, since: date | None, until: date | None, start: int = 0,
+                   end: int | None = None) -> tuple[ResolvedDate, ...]:
+    """The event dates (not the article's own date or dateline) of article.text[start:end] whose calendar
+    range meets [since, until]. Dates without a known year meet no range."""
+    end = len(article.text) if end is None else end
+    return tuple(r for r in find_dates(article)
+                 if r.role == "event" and start <= r.start < end and r.overlaps(since, until))
+
+
 def parse_bound(value: str | None) -> date | None:
     """A date-range bound given by the user ("2022-01-01", "1987", "Dec 1987"): the earliest day it names.
     A bound without a year is refused (ValueError) rather than guessed."""

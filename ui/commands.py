@@ -42,12 +42,17 @@ def _query_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--since", help="only articles dated on or after (YYYY-MM-DD)")
     p.add_argument("--until", help="only articles dated on or before (YYYY-MM-DD)")
     p.add_argument("--article", action="append", default=[], help="only this article id (repeatable)")
+    p.add_argument("--events-since", help="only passages stating an event on or after this date (YYYY[-MM[-DD]])")
+    p.add_argument("--events-until", help="only passages stating an event on or before this date (YYYY[-MM[-DD]])")
 
 
 def _filters(args: argparse.Namespace):
     from assistant.retrieval import Filters
 
-    return Filters(outlets=tuple(args.outlet), since=args.since, until=args.until, article_ids=tuple(args.article))
+    filters = Filters(outlets=tuple(args.outlet), since=args.since, until=args.until, article_ids=tuple(args.article),
+                      event_since=getattr(args, "events_since", None), event_until=getattr(args, "events_until", None))
+    filters.event_range()  # a bad bound is an error before any work
+    return filters
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -127,6 +132,27 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"{dataset.name}: {len(rows)} questions against {root} (reader: {assistant.reader.name}; {summary['mode']})")
         print(metrics_table(summary))
     return 0
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from assistant.pipeline import open_assistant
+    from assistant.timeline import build_timeline
+    from ui.render import timeline_text
+
+    filters = _filters(args)
+    assistant = open_assistant(index_dir(args), settings_from(args))
+    tl = build_timeline(assistant, args.query, filters, k=args.top_k or 12)
+    print(json.dumps(tl.to_json(), indent=2, ensure_ascii=False) if args.json else timeline_text(tl))
+    return 0
+
+
+@register
+def _add_timeline(sub) -> None:
+    t = sub.add_parser("timeline", help="the dated statements and events about a query, in calendar order")
+    t.add_argument("query")
+    t.add_argument("--json", action="store_true", help="print the timeline as JSON")
+    _query_options(t)
+    t.set_defaults(func=cmd_timeline)
 
 
 @register
