@@ -57,7 +57,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("anaphor", re.compile(r"\b(?:on\s+)?the\s+(?P<which>following|next|previous|preceding)\s+day\b"
                            r"|\bthe\s+day\s+(?P<which2>before|after)(?!\s+\w+day\b)\b", re.I)),
     ("period", re.compile(r"\b(?:(?P<part>early|earlier|late|later|mid-?|the\s+end\s+of|the\s+beginning\s+of|"
-                          r"the\s+start\s+of|the\s+middle\s+of)\s*)?(?P<rel>last|next|this|the\s+coming|the\s+past)\s+"
+                          r"the\s+start\s+of|the\s+middle\s+of)\s*)?(?P<rel>last|next|this|the\s+coming|the\s+past|the)\s+"
                           r"(?P<unit>week|month|year)\b", re.I)),
     ("day_word", re.compile(r"\b(?:yesterday|today|tomorrow|tonight|last\s+night|this\s+(?:morning|afternoon|evening))\b",
                             re.I)),
@@ -69,6 +69,10 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
 ]
 _FUTURE = re.compile(r"\b(?:will|would|shall|is\s+to|are\s+to|is\s+due|are\s+due|due\s+to|set\s+to|going\s+to|"
                      r"scheduled|planned|plans?\s+to|expects?|expected|hopes?\s+to|upcoming|ahead\s+of)\b", re.I)
+# Past-tense markers that override the nearest-year rule only when the nearest year lies ahead of the report
+# ("last changed its rate on Jan. 1" in a September report is the January before, not the one after).
+_PAST = re.compile(r"\b(?:was|were|had|did|said|held|met|took|began|signed|changed|ended|started|agreed|announced|"
+                   r"last|ago|earlier|previously)\b", re.I)
 _PARA = re.compile(r"\n\s*\n")
 
 
@@ -206,10 +210,19 @@ def _unit_range(d: date, unit: str) -> tuple[date, date]:
     return date(d.year, 1, 1), date(d.year, 12, 31)
 
 
+def _clause_start(text: str, start: int) -> int:
+    return max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), text.rfind(";", 0, start), 0)
+
+
 def _looks_ahead(text: str, start: int) -> bool:
     """Whether the clause before an expression speaks of the future ("will meet on Friday")."""
-    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), text.rfind(";", 0, start), 0)
-    return bool(_FUTURE.search(text, left, start))
+    return bool(_FUTURE.search(text, _clause_start(text, start), start))
+
+
+def _looks_back(text: str, start: int) -> bool:
+    """Whether the clause before an expression speaks of the past and not of the future."""
+    left = _clause_start(text, start)
+    return bool(_PAST.search(text, left, start)) and not _FUTURE.search(text, left, start)
 
 
 class _Ctx:
@@ -293,14 +306,16 @@ def _resolve(ctx: _Ctx, kind: str, m: re.Match) -> ResolvedDate | None:
         if ref is None:
             return _unresolved(ctx, m, kind, "day", f"{day} {MONTHS[month - 1]}", month, day)
         y = _nearest_year(month, day, ref)
+        rule = "the one that puts the date nearest the report's date"
         try:
+            if date(y, month, day) > ref and _looks_back(text, m.start()):
+                y, rule = y - 1, "the latest before the report, as the clause speaks of the past"
             d = date(y, month, day)
         except ValueError:  # 29 February in a common year
             return _unresolved(ctx, m, kind, "day", f"{day} {MONTHS[month - 1]} falls in no nearby year", month, day)
         where = "the report's year" if y == ref.year else ("the year before the report's" if y < ref.year
                                                            else "the year after the report's")
-        return _make(ctx, m, kind, "day", d, d, f"month and day in the text, year not: {where}, the one that "
-                     "puts the date nearest the report's date", base_iso)
+        return _make(ctx, m, kind, "day", d, d, f"month and day in the text, year not: {where}, {rule}", base_iso)
 
     if kind == "month":
         month = _month_number(m.group("m"))
@@ -368,6 +383,10 @@ def _resolve(ctx: _Ctx, kind: str, m: re.Match) -> ResolvedDate | None:
 
     if kind == "period":
         rel = re.sub(r"\s+", " ", m.group("rel").lower())
+        if rel == "the":
+            if not (m.group("part") or "").lower().startswith("the"):
+                return None  # "the week" alone names no particular week
+            rel = "this"  # "the end of the month": the report's month
         unit = m.group("unit").lower()
         step = {"last": -1, "the past": -1, "next": 1, "the coming": 1, "this": 0}[rel]
         what = {-1: f"the {unit} before the report's", 1: f"the {unit} after the report's", 0: f"the report's own"}[step]
