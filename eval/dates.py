@@ -106,3 +106,41 @@ def table(result: dict) -> str:
             lines.append(f"- {g['article']}: “{g['text']}” expected {g['date_start']}..{g['date_end']} {g['precision']} "
                          f"{g.get('month')}/{g.get('day')}, got {got}")
     return "\n".join(lines)
+
+
+def date_answers(assistant, questions, result: dict) -> dict:
+    """The date-answer row: seed questions whose gold answer is a gold date expression (of dates_gold), asked
+    through the full assistant; right when the answer shows that expression's gold resolution.
+    questions: eval.datasets.Question objects; result: measure()'s output (its gold cases)."""
+    from assistant.conversation import Conversation
+
+    by_text = {}
+    for c in result["cases"]:
+        by_text.setdefault((c.article_id, c.gold["text"].lower()), c)
+    rows = []
+    for q in questions:
+        golds = [by_text[(s, a.lower().removeprefix("on ").strip())] for s in q.sources for a in q.answers
+                 if (s, a.lower().removeprefix("on ").strip()) in by_text]
+        if not golds:
+            continue
+        conv = Conversation() if q.history else None
+        for h in q.history:
+            assistant.ask(h, conv)
+        ans = assistant.ask(q.question, conv)
+        shown = [(d.date_start, d.date_end, d.month, d.day) for d in ans.resolved_dates]
+        want = {(g.gold["date_start"], g.gold["date_end"], g.gold.get("month") if g.gold["date_start"] is None else
+                 g.predicted and g.predicted.month, g.gold.get("day") if g.gold["date_start"] is None else
+                 g.predicted and g.predicted.day) for g in golds}
+        rows.append({"id": q.id, "question": q.question, "answer": ans.answer, "abstained": ans.abstained,
+                     "dates": [d.label for d in ans.resolved_dates], "right": any(s in want for s in shown)})
+    n = len(rows)
+    return {"questions": n, "answered": sum(not r["abstained"] for r in rows),
+            "with_date": sum(bool(r["dates"]) for r in rows), "right": sum(r["right"] for r in rows),
+            "accuracy": sum(r["right"] for r in rows) / n if n else 0.0, "rows": rows}
+
+
+def answers_table(row: dict) -> str:
+    return ("| date answers (seed Q&A) | questions | answered | with a resolved date | date right | accuracy |\n"
+            "|---|---|---|---|---|---|\n"
+            f"| seeds | {row['questions']} | {row['answered']} | {row['with_date']} | {row['right']} | "
+            f"{100 * row['accuracy']:.1f}% |")

@@ -104,6 +104,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from index.embedding import load_embedder
     from index.newsindex import NewsIndex
 
+    if args.dataset == "dates":
+        return cmd_eval_dates(args)
     settings = settings_from(args)
     if args.gold or args.no_abstain:
         settings = settings.with_(abstain=False)
@@ -155,6 +157,32 @@ def _add_timeline(sub) -> None:
     t.set_defaults(func=cmd_timeline)
 
 
+def cmd_eval_dates(args: argparse.Namespace) -> int:
+    """`newsdesk eval dates`: date-resolution accuracy on eval/dates_gold.jsonl, and the date-answer row
+    over the seed Q&A when an index of the seeds is there."""
+    from eval.dates import answers_table, date_answers, measure, table
+
+    result = measure()
+    row = None
+    root = index_dir(args)
+    if (root / "CURRENT").is_file():
+        from assistant.pipeline import open_assistant
+        from eval.datasets import load_dataset
+
+        row = date_answers(open_assistant(root, settings_from(args)), load_dataset("seeds").questions, result)
+    if args.json:
+        out = {k: result[k] for k in ("all", "seeds", "own", "invented_years", "gold")}
+        out["date_answers"] = row
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return 0
+    print(f"date resolution on {result['gold']}")
+    print(table(result))
+    print()
+    print(answers_table(row) if row else f"(no index at {root}: build one with `newsdesk index build seeds` for the "
+                                          "date-answer row)")
+    return 0
+
+
 @register
 def _add_commands(sub) -> None:
     a = sub.add_parser("ask", help="answer one question")
@@ -172,7 +200,7 @@ def _add_commands(sub) -> None:
     c.set_defaults(func=cmd_chat)
 
     e = sub.add_parser("eval", help="evaluate on a Q&A set (seeds JSONL or SQuAD JSON)")
-    e.add_argument("dataset", help="a .jsonl Q&A file, a SQuAD .json file, or 'seeds'")
+    e.add_argument("dataset", help="a .jsonl Q&A file, a SQuAD .json file, 'seeds', or 'dates' (date resolution)")
     e.add_argument("--index", help="index to ask (default: the dataset's own cached index, or the default index)")
     e.add_argument("--predictions", help="write predictions JSONL here")
     e.add_argument("--report", help="write report.json, report.md and plots into this folder")
