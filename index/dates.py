@@ -255,8 +255,8 @@ def _unresolved(ctx: _Ctx, m: re.Match, kind: str, precision: str, what: str, mo
         label = f"{day} {MONTHS[month - 1]} (year not stated)"
     elif month is not None:
         label = f"{MONTHS[month - 1]} (year not stated)"
-    else:
-        label = "not resolved (year not stated)" if base is not None else "not resolved (undated article)"
+    else:  # e.g. "a Friday near the report (year not stated)"
+        label = f"{what} ({'year not stated' if base is not None else 'undated article'})"
     return _make(ctx, m, kind, precision, None, None, f"{what}; {why}, so no year is given", base.iso if base else None,
                  label, month, day)
 
