@@ -137,14 +137,6 @@ def range_label(a: date, b: date) -> str:
     return f"{a.day} {MONTHS[a.month - 1]} {a.year} – {b.day} {MONTHS[b.month - 1]} {b.year}"
 
 
-def _base_label(base: PubDate | None) -> str:
-    if base is None:
-        return "the article has no date"
-    if base.year is None:
-        return f"the report's date ({base.day} {MONTHS[base.month - 1]}) states no year"
-    return f"the report's date, {day_label(date(base.year, base.month, base.day))}"
-
-
 # --- resolution ---------------------------------------------------------------------------------------
 
 def _month_number(token: str) -> int:
@@ -240,11 +232,14 @@ def _make(ctx: _Ctx, m: re.Match, kind: str, precision: str, lo: date | None, hi
           derived: str | None, label: str | None = None, month: int | None = None, day: int | None = None) -> ResolvedDate:
     if lo is not None and hi is not None and label is None:
         label = range_label(lo, hi)
+    if lo is not None and month is None and precision in ("day", "month"):
+        month = lo.month
+    if lo is not None and day is None and precision == "day":
+        day = lo.day
     return ResolvedDate(article_id=ctx.article.id, start=m.start(), end=m.end(), text=m.group(0), kind=kind,
                         precision=precision, date_start=lo.isoformat() if lo else None,
                         date_end=hi.isoformat() if hi else None, reason=reason, label=label or "not resolved",
-                        derived_from=derived, month=month if month is not None else (lo.month if lo and precision in ("day", "month") else None),
-                        day=day if day is not None else (lo.day if lo and precision == "day" else None))
+                        derived_from=derived, month=month, day=day)
 
 
 def _unresolved(ctx: _Ctx, m: re.Match, kind: str, precision: str, what: str, month: int | None = None,
@@ -329,7 +324,8 @@ def _resolve(ctx: _Ctx, kind: str, m: re.Match) -> ResolvedDate | None:
 
     if kind == "year":
         y = int(m.group("y"))
-        lo, hi, how = _part(date(y, 1, 1), date(y, 12, 31), m.group("prep") if m.group("prep").lower().rstrip("-") in ("early", "late", "mid") else None)
+        prep = m.group("prep").lower().rstrip("-")
+        lo, hi, how = _part(date(y, 1, 1), date(y, 12, 31), prep if prep in ("early", "late", "mid") else None)
         return _make(ctx, m, kind, "year", lo, hi, f"{how}a year stated in the text", None)
 
     if kind == "ago":
@@ -389,14 +385,14 @@ def _resolve(ctx: _Ctx, kind: str, m: re.Match) -> ResolvedDate | None:
             rel = "this"  # "the end of the month": the report's month
         unit = m.group("unit").lower()
         step = {"last": -1, "the past": -1, "next": 1, "the coming": 1, "this": 0}[rel]
-        what = {-1: f"the {unit} before the report's", 1: f"the {unit} after the report's", 0: f"the report's own"}[step]
-        what = f"{what} {unit}" if step else f"the report's own {unit}"
+        what = {-1: f"the {unit} before the report's {unit}", 1: f"the {unit} after the report's {unit}",
+                0: f"the report's own {unit}"}[step]
         if ref is None:
             return _unresolved(ctx, m, kind, unit, what)
         lo, hi = _unit_range(ref + relativedelta(**{unit + "s": step}), unit)
         lo, hi, how = _part(lo, hi, m.group("part"), ref)
         note = " (weeks run Monday to Sunday)" if unit == "week" else ""
-        return _make(ctx, m, kind, unit if not how else unit, lo, hi, f"{how}{what}{note}", base_iso)
+        return _make(ctx, m, kind, unit, lo, hi, f"{how}{what}{note}", base_iso)
 
     if kind == "weekday":
         wd = WEEKDAYS.index(m.group("wd"))
