@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.bm25 import tokenize
+from index.dates import answer_dates
 from index.newsindex import NewsIndex
 from index.store_api import Filters, Store
 
@@ -192,7 +193,8 @@ class Assistant:
         return Answer(question=question, query=query, answer=answer_text,
                       quote=article.text[best.sentence_start:best.sentence_end], confidence=confidence,
                       abstained=False, citations=citations, answer_citation=1,
-                      answer_start=best.start, answer_end=best.end, note=note)
+                      answer_start=best.start, answer_end=best.end, note=note,
+                      resolved_dates=answer_dates(article, best.start, best.end, best.sentence_start, best.sentence_end))
 
 
 def open_assistant(root: Path, settings: AskSettings = AskSettings(),

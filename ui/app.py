@@ -15,7 +15,7 @@ from index.store_api import Filters
 
 from .commands import Config
 from .desk import Desk, UploadError
-from .render import answer_markdown, article_html, citation_label, history_text
+from .render import answer_markdown, article_html, citation_label, history_text, timeline_choice, timeline_html
 
 log = logging.getLogger(__name__)
 BENCHMARK = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "squad-v1.1-dev-super-bowl-50.json"
@@ -69,9 +69,48 @@ def build_app(desk: Desk) -> gr.Blocks:
                         outlets = gr.Dropdown(desk.outlets(), multiselect=True, label="Outlets (none = all)")
                         since = gr.Textbox(label="Since (YYYY-MM-DD)")
                         until = gr.Textbox(label="Until (YYYY-MM-DD)")
+                        ev_since = gr.Textbox(label="Events since (a date the text states, YYYY[-MM[-DD]])", elem_id="nd-ev-since")
+                        ev_until = gr.Textbox(label="Events until (YYYY[-MM[-DD]])", elem_id="nd-ev-until")
                 with gr.Column(scale=2):
                     panel = gr.HTML("<p><i>Click a citation to see the passage in its article.</i></p>",
                                     elem_id="nd-panel")
+        with gr.Tab("Timeline"):  # dated statements about a query, in calendar order (assistant/timeline.py)
+            with gr.Row():
+                tl_query = gr.Textbox(placeholder="What the timeline is about, e.g. INF Treaty", show_label=False,
+                                      scale=8, elem_id="nd-tl-query", max_length=2_000)
+                tl_go = gr.Button("Build timeline", variant="primary", scale=1, elem_id="nd-tl-go")
+            with gr.Row():
+                with gr.Column(scale=3):
+                    tl_view = gr.HTML("<p><i>Dated statements and events about a query, earliest first; dates are "
+                                      "derived from each article's own date.</i></p>", elem_id="nd-timeline")
+                    tl_cites = gr.Radio(label="Citations — click one to open it in its article", choices=[],
+                                        elem_id="nd-tl-citations")
+                with gr.Column(scale=2):
+                    tl_panel = gr.HTML("<p><i>Click a citation to see the sentence in its article.</i></p>",
+                                       elem_id="nd-tl-panel")
+            tl_state = gr.State(None)
+
+            def make_timeline(q):
+                from assistant.timeline import build_timeline
+
+                tl = build_timeline(desk.assistant, history_text(q).strip())
+                choices = [(timeline_choice(n, e), str(n)) for n, e in enumerate(tl.entries(), 1)]
+                return timeline_html(tl), gr.update(choices=choices, value=None), tl
+
+            def open_entry(choice, tl):
+                if not choice or tl is None:
+                    return gr.update()
+                e = tl.entries()[int(choice) - 1]
+                article = desk.assistant.index.articles.get(e.article_id)
+                if article is None:
+                    return "<p>That article is no longer in the collection.</p>"
+                return article_html(article, e.sentence_start, e.sentence_end)
+
+            tl_go.click(make_timeline, [tl_query], [tl_view, tl_cites, tl_state], api_name="timeline")
+            tl_query.submit(make_timeline, [tl_query], [tl_view, tl_cites, tl_state], api_visibility="private")
+            tl_cites.change(open_entry, [tl_cites, tl_state], tl_panel).then(
+                None, js=SCROLL_JS.replace("document.getElementById('nd-cited')",
+                                           "document.querySelector('#nd-tl-panel #nd-cited')"))
         with gr.Tab("Sources"):
             table = gr.Dataframe(value=desk.articles(), headers=ARTICLE_COLUMNS, interactive=False, elem_id="nd-sources")
             upload = gr.File(label="Add articles (.txt, .md, .html, .jsonl)", file_count="multiple",
@@ -97,7 +136,8 @@ def build_app(desk: Desk) -> gr.Blocks:
                                     interactive=False, elem_id="nd-eval-table")
             downloads = gr.File(label="Predictions and report", file_count="multiple")
 
-        def respond(message, history, conv, answers, k_, fusion_, weight_, outlets_, since_, until_):
+        def respond(message, history, conv, answers, k_, fusion_, weight_, outlets_, since_, until_, ev_since_=None,
+                    ev_until_=None):
             history = list(history or [])
             question = history_text(message).strip()
             if conv is None:
@@ -106,7 +146,8 @@ def build_app(desk: Desk) -> gr.Blocks:
                     if turn.get("role") == "user":
                         desk.ask(history_text(turn.get("content")), conv)
             try:
-                filters = Filters(outlets=tuple(outlets_ or ()), since=since_ or None, until=until_ or None)
+                filters = Filters(outlets=tuple(outlets_ or ()), since=since_ or None, until=until_ or None,
+                                  event_since=ev_since_ or None, event_until=ev_until_ or None)
                 settings = desk.config.ask.with_(top_k=int(k_), fusion=fusion_, dense_weight=float(weight_))
                 ans = desk.ask(question, conv, filters, settings)
                 text = answer_markdown(ans)
@@ -117,7 +158,7 @@ def build_app(desk: Desk) -> gr.Blocks:
             pos = len(answers) - 1
             return history, "", conv, answers, gr.update(choices=_choices(ans), value=None), pos
 
-        chat_inputs = [box, chatbot, conv_state, answers_state, k, fusion, weight, outlets, since, until]
+        chat_inputs = [box, chatbot, conv_state, answers_state, k, fusion, weight, outlets, since, until, ev_since, ev_until]
         chat_outputs = [chatbot, box, conv_state, answers_state, cites, shown]
         ask.click(respond, chat_inputs, chat_outputs, api_name="ask")
         box.submit(respond, chat_inputs, chat_outputs, api_visibility="private")

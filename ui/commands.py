@@ -56,6 +56,8 @@ def _query_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--since", help="only articles dated on or after (YYYY-MM-DD)")
     p.add_argument("--until", help="only articles dated on or before (YYYY-MM-DD)")
     p.add_argument("--article", action="append", default=[], help="only this article id (repeatable)")
+    p.add_argument("--events-since", help="only passages stating an event on or after this date (YYYY[-MM[-DD]])")
+    p.add_argument("--events-until", help="only passages stating an event on or before this date (YYYY[-MM[-DD]])")
 
 
 def _ask_options(p: argparse.ArgumentParser) -> None:
@@ -69,14 +71,23 @@ def _ask_options(p: argparse.ArgumentParser) -> None:
 def _filters(args: argparse.Namespace):
     from index.store_api import Filters
 
-    return Filters(outlets=tuple(args.outlet), since=args.since, until=args.until, article_ids=tuple(args.article))
+    filters = Filters(outlets=tuple(args.outlet), since=args.since, until=args.until, article_ids=tuple(args.article),
+                      event_since=getattr(args, "events_since", None), event_until=getattr(args, "events_until", None))
+    filters.event_range()  # a bad bound is an error before any work
+    return filters
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
+def open_from(args: argparse.Namespace, root: Path | None = None):
+    """The Assistant over an index folder with the command line's settings."""
     from assistant.pipeline import open_assistant
 
     cfg = settings_from(args)
-    assistant = open_assistant(index_dir(args), cfg.ask, cfg.reader, cfg.build.embed_batch)
+    return open_assistant(root or index_dir(args), cfg.ask, cfg.reader, cfg.build.embed_batch)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+
+    assistant = open_from(args)
     ans = assistant.ask(args.question, filters=_filters(args))
     print(json.dumps(ans.to_json(), indent=2, ensure_ascii=False) if args.json else answer_text(ans))
     return 0
@@ -92,10 +103,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def _terminal_chat(args: argparse.Namespace) -> int:
     from assistant.conversation import Conversation
-    from assistant.pipeline import open_assistant
 
-    cfg = settings_from(args)
-    assistant = open_assistant(index_dir(args), cfg.ask, cfg.reader, cfg.build.embed_batch)
+    assistant = open_from(args)
     conv = Conversation()
     print("newsdesk chat: ask about the articles; /new starts a new conversation, /quit or Ctrl-D leaves.")
     while True:
@@ -123,6 +132,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from index.embedding import load_embedder
     from index.newsindex import NewsIndex
 
+    if args.dataset == "dates":
+        return cmd_eval_dates(args)
     cfg = settings_from(args)
     ask = cfg.ask.with_(abstain=False) if args.gold or args.no_abstain else cfg.ask
     dataset = load_dataset(args.dataset)
@@ -153,6 +164,51 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from assistant.timeline import build_timeline
+    from ui.render import timeline_text
+
+    filters = _filters(args)
+    assistant = open_from(args)
+    tl = build_timeline(assistant, args.query, filters, k=args.top_k or 12)
+    print(json.dumps(tl.to_json(), indent=2, ensure_ascii=False) if args.json else timeline_text(tl))
+    return 0
+
+
+@register
+def _add_timeline(sub) -> None:
+    t = sub.add_parser("timeline", help="the dated statements and events about a query, in calendar order")
+    t.add_argument("query")
+    t.add_argument("--json", action="store_true", help="print the timeline as JSON")
+    _query_options(t)
+    t.set_defaults(func=cmd_timeline)
+
+
+def cmd_eval_dates(args: argparse.Namespace) -> int:
+    """`newsdesk eval dates`: date-resolution accuracy on eval/dates_gold.jsonl, and the date-answer row
+    over the seed Q&A when an index of the seeds is there."""
+    from eval.dates import answers_table, date_answers, measure, table
+
+    result = measure()
+    row = None
+    root = index_dir(args)
+    if (root / "CURRENT").is_file():
+        from eval.datasets import load_dataset
+
+        row = date_answers(open_from(args, root), load_dataset("seeds").questions, result)
+    if args.json:
+        out = {k: result[k] for k in ("all", "seeds", "own", "invented_years", "gold")}
+        out["date_answers"] = row
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return 0
+    print(f"date resolution on {result['gold']}")
+    print(table(result))
+    print()
+    print(answers_table(row) if row else f"(no index at {root}: build one with `newsdesk index build seeds` for the "
+                                          "date-answer row)")
+    return 0
+
+
 @register
 def _add_commands(sub) -> None:
     a = sub.add_parser("ask", help="answer one question")
@@ -170,7 +226,7 @@ def _add_commands(sub) -> None:
     c.set_defaults(func=cmd_chat)
 
     e = sub.add_parser("eval", help="evaluate on a Q&A set (seeds JSONL or SQuAD JSON)")
-    e.add_argument("dataset", help="a .jsonl Q&A file, a SQuAD .json file, or 'seeds'")
+    e.add_argument("dataset", help="a .jsonl Q&A file, a SQuAD .json file, 'seeds', or 'dates' (date resolution)")
     e.add_argument("--index", help="index to ask (default: the dataset's own cached index, or the default index)")
     e.add_argument("--predictions", help="write predictions JSONL here")
     e.add_argument("--report", help="write report.json, report.md and plots into this folder")

@@ -44,6 +44,13 @@ def citation_label(c: Citation) -> str:
     return f"[{c.number}] {' · '.join(parts)} — {title[:90]}"
 
 
+def resolved_date_line(d) -> str:
+    """A resolved date beside its verbatim expression, marked as derived:
+    "“on Monday” → Monday 10 January 2022 (derived: the report's own day, a Monday; from 10 January 2022)"."""
+    base = f"; from {display_date(d.derived_from)}" if d.derived_from else ""
+    return f"“{d.text}” → {d.label} (derived: {d.reason}{base})"
+
+
 def answer_parts(ans: Answer) -> list[tuple[str, object]]:
     """What an Answer shows, in order, as (kind, value) pairs; the chat and the terminal format them."""
     parts: list[tuple[str, object]] = []
@@ -57,6 +64,7 @@ def answer_parts(ans: Answer) -> list[tuple[str, object]]:
     else:
         if ans.answer:
             parts.append(("answer", f"{ans.answer}"))
+        parts += [("date", d) for d in getattr(ans, "resolved_dates", ())]
         parts.append(("quote", ans.quote or ""))
         parts.append(("confidence", f"confidence {ans.confidence:.2f}"))
     parts += [("citation", c) for c in ans.citations]
@@ -77,6 +85,8 @@ def answer_markdown(ans: Answer) -> str:
             lines.append("Nearest passages, *not an answer*:")
         elif kind == "answer":
             lines.append(f"**{esc(value)}** [{ans.answer_citation}]")
+        elif kind == "date":
+            lines.append(f"<small>{esc(resolved_date_line(value))}</small>")
         elif kind == "quote":
             lines.append(f"> “{esc(value)}” [1]")
         elif kind in ("confidence", "query"):
@@ -96,6 +106,8 @@ def answer_text(ans: Answer) -> str:
             lines.append(f"({value})")
         elif kind == "answer":
             lines.append(f"Answer: {value} [{ans.answer_citation}]")
+        elif kind == "date":
+            lines.append(f"Date: {resolved_date_line(value)}")
         elif kind == "quote":
             lines.append(f"Quote: “{value}” [1]")
         elif kind == "citation":
@@ -149,3 +161,56 @@ def history_text(content) -> str:
     if isinstance(content, (list, tuple)):
         return " ".join(history_text(p) for p in content).strip()
     return ""
+
+
+def timeline_choice(n: int, e) -> str:
+    """The label of a timeline entry's citation: "[3] 1992 · TASS · 25 January (year not stated)"."""
+    return f"[{n}] {e.date.label} · {e.outlet or 'unknown outlet'} · {display_date(e.published)}"
+
+
+def _timeline_groups(tl) -> list[tuple[str, list]]:
+    n = 0
+    groups = []
+    for title, entries in (("On the calendar, earliest first", tl.dated),
+                           ("Year not stated in the article (never guessed); ordered by nearness to the report's day",
+                            tl.undated)):
+        if entries:
+            groups.append((title, [(n + i, e) for i, e in enumerate(entries, 1)]))
+            n += len(entries)
+    return groups
+
+
+def timeline_text(tl) -> str:
+    """A Timeline as plain text for the terminal: each entry with its verbatim sentence and citation."""
+    lines = [f"Timeline: {tl.query}"]
+    if tl.note:
+        lines.append(f"({tl.note})")
+    for title, entries in _timeline_groups(tl):
+        lines.append(f"\n{title}:")
+        for n, e in entries:
+            lines.append(f"{n:>3}. {e.date.label}  ← “{e.date.text}”")
+            lines.append(textwrap.indent(textwrap.fill(f"“{e.sentence}”", 100), "     "))
+            lines.append(f"     {e.outlet or 'unknown outlet'} · {display_date(e.published)} — {(e.title or e.article_id)[:70]}")
+            lines.append(f"     {e.article_id} [{e.sentence_start}:{e.sentence_end}]; derived: {e.date.reason}")
+    return "\n".join(lines)
+
+
+def timeline_html(tl) -> str:
+    """A Timeline for the chat: dated entries first, then those whose year is unknown; the date expression
+    is marked inside its verbatim sentence, everything escaped."""
+    out = [f'<div class="nd-timeline"><h3>Timeline: {html.escape(tl.query)}</h3>']
+    if tl.note:
+        out.append(f"<p><i>{html.escape(tl.note)}</i></p>")
+    for title, entries in _timeline_groups(tl):
+        out.append(f"<h4>{html.escape(title)}</h4><ol class='nd-tl-list' start='{entries[0][0]}'>")
+        for n, e in entries:
+            s, t = e.date.start - e.sentence_start, e.date.end - e.sentence_start
+            sent = (html.escape(e.sentence[:s]) + f'<mark class="nd-date">{html.escape(e.sentence[s:t])}</mark>'
+                    + html.escape(e.sentence[t:]))
+            cls = "nd-tl-dated" if e.date.resolved else "nd-tl-undated"
+            out.append(f'<li class="nd-tl-entry {cls}"><b class="nd-tl-date">{html.escape(e.date.label)}</b> '
+                       f'<span class="nd-meta">({html.escape(e.date.precision)}; derived: {html.escape(e.date.reason)})'
+                       f'</span><br>“{sent}”<br><span class="nd-meta">[{n}] {html.escape(e.outlet or "unknown outlet")} · '
+                       f'{html.escape(display_date(e.published))} — {html.escape((e.title or e.article_id)[:90])}</span></li>')
+        out.append("</ol>")
+    return "".join(out) + "</div>"
