@@ -66,3 +66,9 @@ def test_apostrophes_are_not_quotation_marks():
     text = "Russia’s position and the U.S.' view didn't change. He said 'no' twice."
     spans = find_quotations(text)
     assert [text[a:b] for a, b in spans] == ["'no'"]
+
+
+def test_a_speech_verb_inside_a_quote_never_becomes_a_speaker_for_a_later_pronoun():
+    text = "Sergey Lavrov spoke to RT. “This time, as President Vladimir Putin has said, we want guarantees,” he said."
+    q = quotations(text)
+    assert len(q) == 1 and q[0].speaker.name == "Sergey Lavrov"
