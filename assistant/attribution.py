@@ -272,7 +272,7 @@ class _Article:
         m = re.match(r",\s+((?:the|a|an)\s+[^,.;:()“”\"]{3,80}?)[,.;]", self.text[end:end + 100])
         if m:
             return m.group(1)
-        m = re.search(r"\b(?:[Tt]he|[Aa]n?)\s+([\w’' -]{3,60}),\s*$", self.text[max(0, start - 80):start])
+        m = re.search(r"(?:^|[.!?]\s+|\n)(?:The|A|An)\s+([\w’' -]{3,60}),\s*$", self.text[max(0, start - 80):start])
         return m.group(1) if m else None  # "The shadow health secretary, Tom Aldridge,"
 
     def institution(self, desc: str, start: int) -> Speaker:
