@@ -70,6 +70,7 @@ class Answer:
     answer_start: int | None = None  # offsets of the answer span in that citation's article
     answer_end: int | None = None
     note: str | None = None  # e.g. "the question was cut to 2,000 characters"
+    groups: tuple = ()  # assistant.sources.AnswerGroup: what each source says, side by side
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

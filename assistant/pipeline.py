@@ -5,6 +5,7 @@ import json
 import logging
 import math
 import re
+from dataclasses import replace
 from pathlib import Path
 
 
@@ -18,6 +19,8 @@ from .conversation import Conversation, rewrite
 from .qtypes import expected_kind
 from .reader import Reader, lexical_overlap, load_reader
 from .retrieval import Filters, Retrieval, Retriever
+from .search import rerank_latest, with_latest_date
+from .sources import group_answers
 
 log = logging.getLogger(__name__)
 CALIBRATION = Path(__file__).with_name("calibration.json")
@@ -129,7 +132,7 @@ class Assistant:
         query = rewrite(question, conversation)
         retrieval = self.retriever.retrieve(query, filters, k=max(k or s.top_k, self.reader.passages), fusion=fusion,
                                             dense_weight=dense_weight)
-        passages = retrieval.passages
+        passages = rerank_latest(question, retrieval.passages, self.index)
         if not passages:
             return self._abstain(question, query, passages, 0.0, note or "No article matches the filters.")
         candidates = self.reader.read(question, query, passages[:self.reader.passages], self.index, retrieval.qvec)
@@ -139,7 +142,10 @@ class Assistant:
         confidence = calibrated(features(best, retrieval, self.index, question), self.calibration)
         if s.abstain and confidence < self.threshold:
             return self._abstain(question, query, passages, confidence, note)
-        return self._answer(question, query, best, passages, confidence, note)
+        answer = self._answer(question, query, best, passages, confidence, note)
+        more = self.reader.read(question, query, passages[self.reader.passages:s.top_k], self.index, retrieval.qvec)
+        return with_latest_date(question, replace(answer, groups=group_answers(candidates + more, self.index, question)),
+                                self.index)
 
     def _answer(self, question: str, query: str, best: AnswerCandidate, passages: list[Passage],
                 confidence: float, note: str | None) -> Answer:
