@@ -113,7 +113,7 @@ class Assistant:
             k: int | None = None, fusion: str | None = None, dense_weight: float | None = None) -> Answer:
         """Answer one question; a follow-up is resolved against the conversation, which gets the new turn.
         k, fusion and dense_weight override the settings for this question."""
-        answer = self._ask(question, conversation, filters, k, fusion, dense_weight)
+        answer = with_latest_date(question, self._ask(question, conversation, filters, k, fusion, dense_weight), self.index)
         if conversation is not None:
             conversation.add(answer)
         return answer
@@ -144,8 +144,7 @@ class Assistant:
             return self._abstain(question, query, passages, confidence, note)
         answer = self._answer(question, query, best, passages, confidence, note)
         more = self.reader.read(question, query, passages[self.reader.passages:s.top_k], self.index, retrieval.qvec)
-        return with_latest_date(question, replace(answer, groups=group_answers(candidates + more, self.index, question)),
-                                self.index)
+        return replace(answer, groups=group_answers(candidates + more, self.index, question))
 
     def _answer(self, question: str, query: str, best: AnswerCandidate, passages: list[Passage],
                 confidence: float, note: str | None) -> Answer:

@@ -25,6 +25,7 @@ from .answer import Answer, Passage
 from .retrieval import Filters, Retriever
 
 RECENT_WITHIN = 0.6
+MIN_DENSE_ALONE = 0.5  # a search hit sharing no word with the query must be this close in meaning
 _LATEST = re.compile(r"\b(?:latest|most recent(?:ly)?|newest|recent(?:ly)? (?:news|developments?|reports?)|"
                      r"last (?:news|word|report|update)|up to date|current state|now stand)\b", re.I)
 
@@ -110,7 +111,7 @@ def search(index: NewsIndex, retriever: Retriever, query: str, filters: Filters 
     per: dict[str, int] = {}
     families: dict[str, list[str]] = {}
     for p in retrieval.passages:
-        if p.score < 0.2 * top or (p.bm25 <= 0 and p.dense < 0.3):
+        if p.score < 0.2 * top or (p.bm25 <= 0 and p.dense < MIN_DENSE_ALONE):
             continue
         src = source_of(p.article_id, copies)
         if src in families and p.article_id not in families[src]:

@@ -14,6 +14,7 @@ from assistant.retrieval import Filters
 from index.settings import Settings
 
 from .desk import Desk, UploadError
+from .newsroom_tabs import CSS as NEWSROOM_CSS, add_tabs
 from .render import answer_markdown, article_html, citation_label, history_text
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ def build_app(desk: Desk) -> gr.Blocks:
                 with gr.Column(scale=2):
                     panel = gr.HTML("<p><i>Click a citation to see the passage in its article.</i></p>",
                                     elem_id="nd-panel")
+        add_tabs(desk)  # Search, Quotes
         with gr.Tab("Sources"):
             table = gr.Dataframe(value=desk.articles(), headers=ARTICLE_COLUMNS, interactive=False, elem_id="nd-sources")
             upload = gr.File(label="Add articles (.txt, .md, .html, .jsonl)", file_count="multiple",
@@ -227,5 +229,5 @@ def serve(root: Path, settings: Settings, host: str = "127.0.0.1", port: int = 7
         raise ValueError("--auth takes user:password")
     print(f"newsdesk: serving {root} on http://{host}:{port}")
     app.queue(default_concurrency_limit=4).launch(server_name=host, server_port=port, auth=credentials,
-                                                   css=CSS, max_file_size="10mb", show_error=False, quiet=True)
+                                                   css=CSS + NEWSROOM_CSS, max_file_size="10mb", show_error=False, quiet=True)
     return 0

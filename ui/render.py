@@ -173,16 +173,19 @@ def groups_markdown(ans: Answer) -> str:
         return ""
     conflict = any(g.conflicts_with for g in groups)
     head = "**Sources disagree** — each version with its passage:" if conflict else "**What each source says:**"
-    lines = ["", head]
+    lines = ["", "", "---", head]
     for i, g in enumerate(groups):
         n = f"{g.sources} independent source{'s' if g.sources != 1 else ''}"
         tag = " *(the answer above)*" if g.main else ""
         vs = ", ".join(f"**{esc(groups[j].value)}**" for j in g.conflicts_with)
         against = f" — disagrees with {vs}" if vs else ""
-        lines.append(f"- **{esc(g.value)}**{tag} · {n}{against} <small>(grouped as {esc(g.reason)}: "
-                     f"{esc(g.key)})</small>")
+        lines.append(f"- **{esc(g.value)}**{tag} · {n}{against} <small>(derived: {esc(g.key)}, "
+                     f"{esc(g.reason)})</small>")
         for s in g.supports:
-            lines.append(f"    - {esc(_support_line(s))}: “{_marked_md(s.sentence, s.sentence_start, s.start, s.end)}”")
+            passage = _marked_md(s.sentence, s.sentence_start, s.start, s.end)
+            if not s.sentence.lstrip().startswith(("“", "\"", "‘", "'")):
+                passage = f"“{passage}”"
+            lines.append(f"    - {esc(_support_line(s))}: {passage}")
     return "\n".join(lines)
 
 
@@ -195,10 +198,10 @@ def groups_text(ans: Answer) -> str:
     for g in groups:
         vs = "; disagrees with " + ", ".join(groups[j].value for j in g.conflicts_with) if g.conflicts_with else ""
         lines.append(f"* {g.value}{' (the answer above)' if g.main else ''} — {g.sources} independent "
-                     f"source{'s' if g.sources != 1 else ''}{vs} [grouped as {g.reason}: {g.key}]")
+                     f"source{'s' if g.sources != 1 else ''}{vs} [derived: {g.key}, {g.reason}]")
         for s in g.supports:
             lines.append(f"    {_support_line(s)} — {s.article_id} [{s.start}:{s.end}]")
-            lines.append(textwrap.indent(textwrap.fill(f"“{s.sentence}”", 100), "      "))
+            lines.append(textwrap.indent(textwrap.fill(s.sentence, 100), "      "))
     return "\n".join(lines)
 
 
