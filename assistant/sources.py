@@ -7,8 +7,10 @@ outlets and dates that support it, and the groups that disagree about the same f
   transliteration ("Sergey Ryabkov" / "Sergei Ryabkov": similar surname and first name).
 * Independent sources: an article linked as a near-duplicate copy of another (index/duplicates.py)
   counts as its original, so a wire story reprinted three times is one source.
-* Disagreement: two groups of the same kind (two dates, two numbers, two names) that answer the
-  question comparably well and come from different sources. A source that states both values
+* Disagreement: two groups of the same kind (two dates or two numbers) that answer the question
+  comparably well and come from different sources. Two names are set side by side but never called a
+  disagreement: a different name usually answers something else ("Foreign Minister Sergey Lavrov" for
+  a question about the deputy minister). A source that states both values
   (EIRNS: drafts "delivered on Dec. 15 and published on Dec. 17") shows they are two different
   facts, so those groups never conflict.
 """
@@ -215,8 +217,8 @@ def group_answers(candidates: list[AnswerCandidate], index: NewsIndex, question:
         sources = {source_of(s.article_id, copies) for s in g["supports"]}
         conflicts = []
         for j, h in enumerate(groups):
-            if i == j or h["kind"] != g["kind"]:
-                continue
+            if i == j or h["kind"] != g["kind"] or g["kind"] == "name":
+                continue  # two names usually answer two things (Ryabkov, deputy; Lavrov, minister): side by side only
             other = {source_of(s.article_id, copies) for s in h["supports"]}
             if sources == other:
                 continue  # the same sources give both: two facts, not two versions
