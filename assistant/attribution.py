@@ -462,14 +462,14 @@ def _strip_poss(w: str) -> str:
 
 
 @lru_cache(maxsize=512)
-def quotations(article_text: str) -> tuple[Quote, ...]:
-    """Every quotation of an article with its speaker (None when the article does not name one)."""
-    return tuple(_Article(article_text).quotations())
+def _analysis(article_text: str) -> _Article:
+    return _Article(article_text)
 
 
 @lru_cache(maxsize=512)
-def _analysis(article_text: str) -> _Article:
-    return _Article(article_text)
+def quotations(article_text: str) -> tuple[Quote, ...]:
+    """Every quotation of an article with its speaker (None when the article does not name one)."""
+    return tuple(_analysis(article_text).quotations())
 
 
 def attribute(article_text: str, start: int, end: int) -> Speaker | None:

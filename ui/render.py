@@ -182,10 +182,7 @@ def groups_markdown(ans: Answer) -> str:
         lines.append(f"- **{esc(g.value)}**{tag} · {n}{against} <small>(derived: {esc(g.key)}, "
                      f"{esc(g.reason)})</small>")
         for s in g.supports:
-            passage = _marked_md(s.sentence, s.sentence_start, s.start, s.end)
-            if not s.sentence.lstrip().startswith(("“", "\"", "‘", "'")):
-                passage = f"“{passage}”"
-            lines.append(f"    - {esc(_support_line(s))}: {passage}")
+            lines.append(f"    - {esc(_support_line(s))} — {_marked_md(s.sentence, s.sentence_start, s.start, s.end)}")
     return "\n".join(lines)
 
 
