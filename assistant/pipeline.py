@@ -20,7 +20,9 @@ from .qtypes import expected_kind
 from .readers import Reader, load_reader
 from .readers.evidence import lexical_overlap
 from .retrieval import Retrieval, Retriever
+from .search import rerank_latest, with_latest_date
 from .settings import AskSettings, ReaderSettings
+from .sources import group_answers
 
 log = logging.getLogger(__name__)
 CALIBRATION = Path(__file__).with_name("calibration.json")
@@ -141,7 +143,8 @@ class Assistant:
               settings: AskSettings | None = None) -> Trace:
         """ask(), keeping every intermediate result."""
         t = self._trace(question, conversation, filters, settings or self.settings)
-        t = replace(t, answer=replace(t.answer, reader=self.reader.name, calibrated=self.calibration is not None))
+        answer = with_latest_date(question, t.answer, self.store)
+        t = replace(t, answer=replace(answer, reader=self.reader.name, calibrated=self.calibration is not None))
         if conversation is not None:
             conversation.add(t.answer)
         return t
@@ -160,7 +163,7 @@ class Assistant:
         retriever = self.retriever if s is self.settings else Retriever(self.store, s)
         n_read = s.read_passages or self.reader.passages
         retrieval = retriever.retrieve(query, filters, k=max(s.top_k, n_read))
-        passages = retrieval.passages
+        passages = rerank_latest(question, retrieval.passages, self.store)
         if not passages:
             answer = self._abstain(question, query, passages, 0.0, note or "No article matches the filters.")
             return Trace(question, query, retrieval, (), None, answer)
@@ -174,6 +177,7 @@ class Assistant:
             answer = self._abstain(question, query, passages, confidence, note)
         else:
             answer = self._answer(question, query, best, passages, confidence, note)
+            answer = replace(answer, groups=group_answers(list(candidates), self.store, question))
         return Trace(question, query, retrieval, candidates, feats, answer)
 
     def _answer(self, question: str, query: str, best: AnswerCandidate, passages: list[Passage],

@@ -20,6 +20,7 @@ from filelock import FileLock, Timeout
 from tqdm import tqdm
 
 from . import cleaning, metadata, splitting
+from .duplicates import near_duplicates
 from .bm25 import SparseBM25, tokenize
 from .embedding import Embedder
 from .loading import RawDocument, load_folder
@@ -212,6 +213,7 @@ def _build_locked(paths: list[Path], root: Path, settings: BuildSettings, embedd
                    "bm25_terms": len(bm25.vocab)},
         "faiss": {"chunks": kind},
         "articles": {a.id: a.sha256 for a in articles},
+        "near_duplicates": near_duplicates(articles),  # the same story reprinted: counted once when comparing
         "sources": [str(p) for p in sources],
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }

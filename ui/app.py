@@ -15,6 +15,7 @@ from index.store_api import Filters
 
 from .commands import Config
 from .desk import Desk, UploadError
+from .newsroom_tabs import CSS as NEWSROOM_CSS, add_tabs
 from .render import answer_markdown, article_html, citation_label, history_text, timeline_choice, timeline_html
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ def build_app(desk: Desk) -> gr.Blocks:
             tl_cites.change(open_entry, [tl_cites, tl_state], tl_panel).then(
                 None, js=SCROLL_JS.replace("document.getElementById('nd-cited')",
                                            "document.querySelector('#nd-tl-panel #nd-cited')"))
+        add_tabs(desk)  # Search, Quotes
         with gr.Tab("Sources"):
             table = gr.Dataframe(value=desk.articles(), headers=ARTICLE_COLUMNS, interactive=False, elem_id="nd-sources")
             upload = gr.File(label="Add articles (.txt, .md, .html, .jsonl)", file_count="multiple",
@@ -265,5 +267,5 @@ def serve(root: Path, config: Config, host: str = "127.0.0.1", port: int = 7860,
         raise ValueError("--auth takes user:password")
     print(f"newsdesk: serving {root} on http://{host}:{port}")
     app.queue(default_concurrency_limit=4).launch(server_name=host, server_port=port, auth=credentials,
-                                                   css=CSS, max_file_size="10mb", show_error=False, quiet=True)
+                                                   css=CSS + NEWSROOM_CSS, max_file_size="10mb", show_error=False, quiet=True)
     return 0

@@ -348,3 +348,8 @@ def _add_bench(sub) -> None:
     b.add_argument("--index", help="measure latency on this existing index instead of building corpora")
     b.add_argument("--questions", type=int, default=200)
     b.set_defaults(func=cmd_bench)
+
+
+from ui.newsroom import add_newsroom_commands  # noqa: E402  (quotes, search)
+
+REGISTER.append(add_newsroom_commands)

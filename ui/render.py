@@ -95,7 +95,7 @@ def answer_markdown(ans: Answer) -> str:
             snippet = value.text if len(value.text) <= 240 else value.text[:240] + "…"
             tail = f": “{esc(snippet)}”" if ans.abstained else ""
             lines.append(f"- {esc(citation_label(value))}{tail}")
-    return "\n".join(lines)
+    return "\n".join(lines) + groups_markdown(ans)
 
 
 def answer_text(ans: Answer) -> str:
@@ -117,7 +117,7 @@ def answer_text(ans: Answer) -> str:
                 lines.append(textwrap.indent(textwrap.fill(value.text, 100), "    "))
         else:
             lines.append(str(value))
-    return "\n".join(lines)
+    return "\n".join(lines) + groups_text(ans)
 
 
 def article_html(article: Article, start: int | None = None, end: int | None = None) -> str:
@@ -214,3 +214,145 @@ def timeline_html(tl) -> str:
                        f'{html.escape(display_date(e.published))} — {html.escape((e.title or e.article_id)[:90])}</span></li>')
         out.append("</ol>")
     return "".join(out) + "</div>"
+# -- sources side by side, quotes, search (assistant/sources.py, assistant/quotes.py, assistant/search.py) --
+
+def _marked_md(sentence: str, sent_start: int, start: int, end: int) -> str:
+    """The sentence, escaped, with the answer span [start, end) (article offsets) in bold."""
+    a, b = max(0, start - sent_start), max(0, end - sent_start)
+    return f"{esc(sentence[:a])}**{esc(sentence[a:b])}**{esc(sentence[b:])}"
+
+
+def _support_line(s) -> str:
+    where = f"{s.outlet or 'unknown outlet'} · {display_date(s.date)}"
+    copy = f" (reprint of {s.copy_of}, counted once)" if s.copy_of else ""
+    return f"{where}{copy}"
+
+
+def groups_markdown(ans: Answer) -> str:
+    """The answer's groups under the main answer: each version with its outlets, dates and passage;
+    disagreements named. Empty when there is nothing to set side by side."""
+    groups = getattr(ans, "groups", ()) or ()
+    if ans.abstained or not groups:
+        return ""
+    conflict = any(g.conflicts_with for g in groups)
+    head = "**Sources disagree** — each version with its passage:" if conflict else "**What each source says:**"
+    lines = ["", "", "---", head]
+    for i, g in enumerate(groups):
+        n = f"{g.sources} independent source{'s' if g.sources != 1 else ''}"
+        tag = " *(the answer above)*" if g.main else ""
+        vs = ", ".join(f"**{esc(groups[j].value)}**" for j in g.conflicts_with)
+        against = f" — disagrees with {vs}" if vs else ""
+        lines.append(f"- **{esc(g.value)}**{tag} · {n}{against} <small>(derived: {esc(g.key)}, "
+                     f"{esc(g.reason)})</small>")
+        for s in g.supports:
+            lines.append(f"    - {esc(_support_line(s))} — {_marked_md(s.sentence, s.sentence_start, s.start, s.end)}")
+    return "\n".join(lines)
+
+
+def groups_text(ans: Answer) -> str:
+    groups = getattr(ans, "groups", ()) or ()
+    if ans.abstained or not groups:
+        return ""
+    conflict = any(g.conflicts_with for g in groups)
+    lines = ["", "Sources disagree:" if conflict else "What each source says:"]
+    for g in groups:
+        vs = "; disagrees with " + ", ".join(groups[j].value for j in g.conflicts_with) if g.conflicts_with else ""
+        lines.append(f"* {g.value}{' (the answer above)' if g.main else ''} — {g.sources} independent "
+                     f"source{'s' if g.sources != 1 else ''}{vs} [derived: {g.key}, {g.reason}]")
+        for s in g.supports:
+            lines.append(f"    {_support_line(s)} — {s.article_id} [{s.start}:{s.end}]")
+            lines.append(textwrap.indent(textwrap.fill(s.sentence, 100), "      "))
+    return "\n".join(lines)
+
+
+def quote_label(h) -> str:
+    """"Sergey Ryabkov, Russian Deputy Foreign Minister · TASS · GENEVA · 10 January 2022"."""
+    who = h.speaker or "speaker not named"
+    if h.role:
+        who += f", {h.role}"
+    parts = [who, h.outlet or "unknown outlet"]
+    if h.dateline:
+        parts.append(h.dateline)
+    parts.append(display_date(h.date))
+    return " · ".join(parts)
+
+
+def quotes_html(hits, query: str = "") -> str:
+    """Quote search results as cards: the quotation highlighted in its sentence, who, role, where, when."""
+    if not hits:
+        return f'<p class="nd-empty">No attributed quotation matches {html.escape(query)!s}.</p>' if query else \
+            '<p class="nd-empty">No attributed quotation matches.</p>'
+    cards = []
+    for h in hits:
+        a, b = h.start - h.sentence_start, h.end - h.sentence_start
+        s = h.sentence
+        body = (f"{html.escape(s[:max(a, 0)])}<mark class=\"nd-quote\">{html.escape(s[max(a, 0):b])}</mark>"
+                f"{html.escape(s[b:])}") if 0 <= a < len(s) else f"<mark class=\"nd-quote\">{html.escape(h.text)}</mark>"
+        copies = f'<div class="nd-copies">also reprinted: {html.escape(", ".join(h.copies))}</div>' if h.copies else ""
+        cards.append(f'<div class="nd-card nd-quote-card"><div class="nd-who">{html.escape(quote_label(h))}</div>'
+                     f'<blockquote>{body}</blockquote><div class="nd-meta">{html.escape(h.title or h.article_id)} · '
+                     f'{html.escape(h.article_id)} [{h.start}:{h.end}] · attribution: {html.escape(h.reason)}</div>'
+                     f'{copies}</div>')
+    return "".join(cards)
+
+
+def quotes_text(hits) -> str:
+    if not hits:
+        return "No attributed quotation matches."
+    lines = []
+    for i, h in enumerate(hits, 1):
+        lines.append(f"[{i}] {quote_label(h)}")
+        lines.append(textwrap.indent(textwrap.fill(h.text, 100), "    "))
+        lines.append(f"    {h.article_id} [{h.start}:{h.end}] — {h.title or ''} (attribution: {h.reason})")
+        if h.copies:
+            lines.append(f"    also reprinted: {', '.join(h.copies)}")
+    return "\n".join(lines)
+
+
+def _highlighted(text: str, offset: int, marks) -> str:
+    """Escaped passage with its highlights (article offsets): the best sentence, then the query's words."""
+    sentence = marks[0] if marks else None
+    words = list(marks[1:])
+    cuts = {0, len(text)}
+    for s, e in ([sentence] if sentence else []) + words:
+        cuts |= {max(0, min(len(text), s - offset)), max(0, min(len(text), e - offset))}
+    bounds = sorted(cuts)
+    out = []
+    for lo, hi in zip(bounds, bounds[1:]):
+        piece = html.escape(text[lo:hi])
+        if any(s - offset <= lo and hi <= e - offset for s, e in words):
+            piece = f"<b class=\"nd-term\">{piece}</b>"
+        if sentence and sentence[0] - offset <= lo and hi <= sentence[1] - offset:
+            piece = f"<mark class=\"nd-hit\">{piece}</mark>"
+        out.append(piece)
+    return "".join(out)
+
+
+def search_html(hits, query: str = "") -> str:
+    if not hits:
+        return f'<p class="nd-empty">No passage matches {html.escape(query)}.</p>'
+    cards = []
+    for i, h in enumerate(hits, 1):
+        meta = [h.outlet or "unknown outlet", display_date(h.date)] + ([h.dateline] if h.dateline else [])
+        copies = f'<div class="nd-copies">also reprinted: {html.escape(", ".join(h.copies))}</div>' if h.copies else ""
+        cards.append(f'<div class="nd-card nd-search-hit"><div class="nd-who">[{i}] {html.escape(" · ".join(meta))} — '
+                     f'{html.escape(h.title or h.article_id)} <small>(score {h.score:.2f})</small></div>'
+                     f'<div class="nd-passage">{_highlighted(h.text, h.start, h.highlights)}</div>{copies}</div>')
+    return "".join(cards)
+
+
+def search_text(hits) -> str:
+    if not hits:
+        return "No passage matches."
+    lines = []
+    for i, h in enumerate(hits, 1):
+        meta = [h.outlet or "unknown outlet", display_date(h.date)] + ([h.dateline] if h.dateline else [])
+        lines.append(f"[{i}] {' · '.join(meta)} — {h.title or h.article_id} (score {h.score:.2f})")
+        if h.highlights:
+            s, e = h.highlights[0]
+            best = h.text[s - h.start:e - h.start]
+            lines.append(textwrap.indent(textwrap.fill(f">> {best}", 100), "    "))
+        lines.append(f"    {h.article_id} [{h.start}:{h.end}]")
+        if h.copies:
+            lines.append(f"    also reprinted: {', '.join(h.copies)}")
+    return "\n".join(lines)
