@@ -14,7 +14,8 @@ from index.settings import Settings
 
 from .answer import Answer, AnswerCandidate, Citation, Passage
 from .attribution import speaker
-from .conversation import Conversation, rewrite
+from .conversation import Conversation, no_words_note, rewrite
+from .guard import reader_note, with_language_note
 from .qtypes import expected_kind
 from .reader import Reader, lexical_overlap, load_reader
 from .retrieval import Filters, Retrieval, Retriever
@@ -110,7 +111,7 @@ class Assistant:
             k: int | None = None, fusion: str | None = None, dense_weight: float | None = None) -> Answer:
         """Answer one question; a follow-up is resolved against the conversation, which gets the new turn.
         k, fusion and dense_weight override the settings for this question."""
-        answer = self._ask(question, conversation, filters, k, fusion, dense_weight)
+        answer = with_language_note(self._ask(question, conversation, filters, k, fusion, dense_weight))
         if conversation is not None:
             conversation.add(answer)
         return answer
@@ -123,10 +124,11 @@ class Assistant:
         if len(question) > s.max_question_chars:
             question = question[: s.max_question_chars]
             note = f"the question was cut to its first {s.max_question_chars:,} characters"
-        if not tokenize(question):
+        query = rewrite(question, conversation)  # before the check: "Where was he when he said it?" is all pronouns
+        if not tokenize(query):
             return Answer(question=question, query="", answer=None, quote=None, confidence=0.0, abstained=True,
-                          note="Please ask a question in words: this one has none to search for.")
-        query = rewrite(question, conversation)
+                          note=no_words_note(question))
+        note = note or reader_note(self.reader, query)
         retrieval = self.retriever.retrieve(query, filters, k=max(k or s.top_k, self.reader.passages), fusion=fusion,
                                             dense_weight=dense_weight)
         passages = retrieval.passages

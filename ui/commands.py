@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import resource
 import shlex
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 from index.settings import Settings, default_index_dir
 from ui.render import answer_text
 
+log = logging.getLogger(__name__)
 REGISTER: list = []
 
 
@@ -50,11 +52,26 @@ def _filters(args: argparse.Namespace):
     return Filters(outlets=tuple(args.outlet), since=args.since, until=args.until, article_ids=tuple(args.article))
 
 
+def answer_or_error(assistant, question: str, conversation=None, filters=None):
+    """assistant.ask, with any failure inside answering raised as a one-line AnsweringError."""
+    from assistant.guard import AnsweringError, failure_message, is_failure
+
+    try:
+        return assistant.ask(question, conversation, filters=filters)
+    except ValueError:
+        raise
+    except BaseException as e:  # the tokenizer's Rust panics are BaseExceptions
+        if not is_failure(e):
+            raise
+        log.debug("answering failed", exc_info=True)
+        raise AnsweringError(failure_message(e)) from None
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.pipeline import open_assistant
 
     assistant = open_assistant(index_dir(args), settings_from(args))
-    ans = assistant.ask(args.question, filters=_filters(args))
+    ans = answer_or_error(assistant, args.question, filters=_filters(args))
     print(json.dumps(ans.to_json(), indent=2, ensure_ascii=False) if args.json else answer_text(ans))
     return 0
 
@@ -87,7 +104,10 @@ def _terminal_chat(args: argparse.Namespace) -> int:
             print("(new conversation)")
             continue
         if line:
-            print(answer_text(assistant.ask(line, conv, filters=_filters(args))))
+            try:
+                print(answer_text(answer_or_error(assistant, line, conv, filters=_filters(args))))
+            except ValueError as e:  # one line, and the chat goes on
+                print(f"newsdesk: {e}")
             print()
 
 

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 from assistant.conversation import Conversation
+from assistant.guard import AnsweringError, failure_message, is_failure
 from assistant.pipeline import Assistant
 from assistant.retrieval import Filters
 from index.build import build_index, collection_dir
@@ -47,7 +48,16 @@ class Desk:
 
     def ask(self, question: str, conversation: Conversation, filters: Filters = Filters(), k: int | None = None,
             fusion: str | None = None, dense_weight: float | None = None):
-        return self.assistant.ask(question, conversation, filters, k, fusion, dense_weight)
+        """The Answer; a bad filter raises its ValueError, any other failure an AnsweringError (one line)."""
+        try:
+            return self.assistant.ask(question, conversation, filters, k, fusion, dense_weight)
+        except ValueError:
+            raise
+        except BaseException as e:  # the tokenizer's Rust panics are BaseExceptions
+            if not is_failure(e):
+                raise
+            log.exception("answering failed")
+            raise AnsweringError(failure_message(e)) from None
 
     def articles(self) -> list[list]:
         idx = self.assistant.index
