@@ -55,8 +55,14 @@ def with_language_note(answer: Answer) -> Answer:
 
 def failure_message(error: BaseException) -> str:
     """The one line a user sees when answering failed; the details go to the log."""
-    return ("Something went wrong while answering this question, so there is no answer to it; "
-            f"the conversation is still usable (internal error: {type(error).__name__}).")
+    return ("Something went wrong while answering this question, so it has no answer "
+            f"(internal error: {type(error).__name__}); you can ask another question.")
+
+
+def clean_text(text: str) -> str:
+    """The text with lone surrogates (undecodable bytes from a command line) replaced by "?": tokenizers
+    refuse them."""
+    return text.encode("utf-8", "replace").decode("utf-8") if text and any("\ud800" <= c <= "\udfff" for c in text) else text
 
 
 def is_failure(error: BaseException) -> bool:

@@ -15,7 +15,7 @@ from index.settings import Settings
 from .answer import Answer, AnswerCandidate, Citation, Passage
 from .attribution import speaker
 from .conversation import Conversation, no_words_note, rewrite
-from .guard import reader_note, with_language_note
+from .guard import clean_text, reader_note, with_language_note
 from .qtypes import expected_kind
 from .reader import Reader, lexical_overlap, load_reader
 from .retrieval import Filters, Retrieval, Retriever
@@ -120,7 +120,7 @@ class Assistant:
              fusion: str | None, dense_weight: float | None) -> Answer:
         s = self.settings
         note = None
-        question = question if isinstance(question, str) else ""
+        question = clean_text(question) if isinstance(question, str) else ""
         if len(question) > s.max_question_chars:
             question = question[: s.max_question_chars]
             note = f"the question was cut to its first {s.max_question_chars:,} characters"
