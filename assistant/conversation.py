@@ -29,7 +29,7 @@ _WH_ONLY = re.compile(r"^\s*(and\s+|but\s+|so\s+)?(what|which|who|whom|when|wher
 _PERSON = re.compile(r"\b(he|she|him|his|her|hers)\b", re.I)
 _GROUP = re.compile(r"\b(they|them|their|theirs)\b", re.I)
 _THING = re.compile(r"\b(it|its)\b", re.I)
-_DEMONSTRATIVE = re.compile(r"\b(this|these|those)\b|\bthat\s+(?=[a-z]+\b(?!\s+(?:is|was|are|were|has|had|will|would|can)\b))"
+_DEMONSTRATIVE = re.compile(r"\b(this|these|those)\b|\bthat\s+(?=(?-i:[a-z]+)\b(?!\s+(?:is|was|are|were|has|had|will|would|can)\b))"
                             r"|\bthat\s*[?.!]*$",
                             re.I)
 _THERE = re.compile(r"(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)(?<!\bwere\s)(?<!\bwill\s)(?<!\bbe\s)"
@@ -38,13 +38,18 @@ _THEN = re.compile(r"(?<!\bsince\s)\bthen\s*[?.!]*$", re.I)
 _EXPLETIVE_IT = re.compile(r"^\s*(is|was|isn't|wasn't|would|will)\s+it\b|\bit\s+(is|was|takes|took|seems|seemed)\b", re.I)
 # "that" after these is a conjunction ("said that NATO ..."), not a pointer back
 _SAYING = re.compile(r"\b(say|said|says|claim|claimed|warn|warned|think|believe|insist|insisted|stress|stressed|"
-                     r"announce|announced|state|stated|argue|argued|ensure|hope|hoped|add|added|note|noted|so)\s+that\b", re.I)
+                     r"announce|announced|state|stated|argue|argued|ensure|hope|hoped|add|added|note|noted|so|"
+                     r"demand|demanded|ask|asked|require|required|suggest|suggested|propose|proposed|agree|agreed|"
+                     r"know|knew|report|reported|show|showed|fear|feared|expect|expected|promise|promised|"
+                     r"confirm|confirmed|deny|denied|mean|meant|admit|admitted|decide|decided)\s+that\b", re.I)
 _ROLE = re.compile(r"\b(minister|president|spokesman|spokeswoman|spokesperson|diplomat|envoy|official|secretary|chancellor|"
                    r"ambassador|negotiator|chief|head|leader|general|man|woman|person|reporter|journalist|analyst|"
                    r"expert|senator|governor|mayor|premier|king|queen|pope|director|commander|deputy)s?\b", re.I)
 _NAME = re.compile(r"(?:[A-Z][\w’'.-]*|\d[\w-]*[A-Z][\w-]*)(?:\s+(?:of\s+the\s+|of\s+|de\s+|von\s+)?(?:[A-Z][\w’'.-]*|\d[\w-]*))*")
 _PLACE_PREP = re.compile(r"\b(in|at|from|to|near|into|inside|outside)\s+(the\s+)?$", re.I)
 _CLAUSE = re.compile(r"(,\s*(and|but)?|;|\band)\s+(how|when|where|why|what|who|which|did|does|is|was)\b[^,;]*$", re.I)
+_WH_PHRASE = re.compile(r"^\s*(how many|how much|which|what|whose)\s+(\w+\s+){0,3}?"
+                        r"(?=(did|do|does|was|were|is|are|has|have|had|will|would|can|could)\b)", re.I)
 _POSSESSIVE = re.compile(r"[’']s?$")
 _DEMONYM = re.compile(r"(an|ese|ish|ern)$")
 _ORG_WORDS = frozenset("""Council Ministry Treaty Agency Union Commission Organization Organisation Department News Forces
@@ -112,6 +117,8 @@ def _group_refers_back(question: str) -> bool:
     if not m:
         return False
     before = question[: m.start()]
+    # the noun a wh-phrase asks about ("How many planes did they ...") is not what "they" means
+    before = _WH_PHRASE.sub("", before)
     plural = [t for t in _content(before) if len(t) > 3 and t.endswith("s") and not t.endswith("ss")]
     return not (_names(before) or plural)
 
@@ -122,6 +129,12 @@ def _thing_refers_back(question: str) -> bool:
         return False
     if m.group().lower() == "its":  # possessive: internal when a name comes first ("NATO ... its expansion")
         return not _names(question[: m.start()])
+    # reported speech about a named subject: "When did Washington say it would ..."
+    before = question[: m.start()]
+    if _names(before) and re.search(r"\b(say|says|said|claim|claims|claimed|think|thinks|believe|believes|warn|warns|"
+                                    r"warned|announce|announced|insist|insists|insisted|promise|promised)\s+(that\s+)?$",
+                                    before, re.I):
+        return False
     # a second clause about the first one's subject: "When did the strike take place, and how long did it last?"
     clause = _CLAUSE.search(question[: m.start()])
     return not (clause and _names(question[: clause.start()]))
@@ -129,6 +142,9 @@ def _thing_refers_back(question: str) -> bool:
 
 def _demonstrative_refers_back(question: str) -> bool:
     for m in _DEMONSTRATIVE.finditer(question):
+        following = question[m.end():].split()[:1]
+        if m.group().lower().startswith("that") and following and following[0].lower() in STOPWORDS:
+            continue  # "that the ...", "that he ...": a clause follows, not a thing pointed at
         if m.group().lower().startswith("that") and _SAYING.search(question[: m.end()].rstrip() + " that"):
             continue
         if m.group().lower().strip() == "that" and question[: m.start()].rstrip().split()[-1:] and \

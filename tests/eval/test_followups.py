@@ -17,3 +17,10 @@ def test_followups_resolved_and_standalone_left_alone():
     print("\n" + summary_line(s))
     assert s["followups_resolved"] >= 0.90
     assert s["standalone_left_alone"] >= 0.95
+
+
+def test_seed_questions_are_followups_exactly_when_they_have_a_history(seeds_qa):
+    from assistant.conversation import is_followup
+
+    wrong = [q.id for q in seeds_qa.questions if is_followup(q.question) != bool(q.history)]
+    assert not wrong

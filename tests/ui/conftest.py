@@ -20,9 +20,11 @@ ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = ("Hostile page\n\nVIENNA, January 12. /TASS/. The Vienna envoy Pavel Testov said the parcel contained "
            "<script>window.__pwned = 1; alert('xss')</script> and <img src=x onerror=\"window.__pwned = 2\"> markup.\n")
 
-LINKED = {"id": "linked-article", "title": "Harbour pilots end their strike in Antwerp after a pay deal was agreed on Tuesday night",
+LINKED = {"id": "linked-article",
+          "title": "Harbour pilots end their strike in Antwerp after a pay deal with the port authority was agreed on Tuesday night",
           "date": "2022-03-16", "outlet": "Harbour Daily", "url": "https://example.org/antwerp-pilots",
-          "text": "Harbour pilots end their strike in Antwerp after a pay deal was agreed on Tuesday night\n\n"
+          "text": "Harbour pilots end their strike in Antwerp after a pay deal with the port authority was agreed on "
+                  "Tuesday night\n\n"
                   "ANTWERP, March 16. Harbour pilots in Antwerp ended their strike on Wednesday after the port "
                   "and the pilots' union agreed a 6 percent pay rise, union spokesman Jan Peeters said."}
 
