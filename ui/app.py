@@ -112,7 +112,8 @@ def build_app(desk: Desk, storage_secret: str | None = None) -> gr.Blocks:
                         gr.Markdown("**Example questions** (from the seed question set: who, when, where, how many, "
                                     "and a follow-up)")
                         with gr.Row(elem_id="nd-examples"):
-                            example_buttons = [(gr.Button(ex.label, size="sm", elem_classes=["nd-example"]), ex)
+                            example_buttons = [(gr.Button(ex.label, size="sm", elem_classes=["nd-example"] +
+                                                          (["nd-verified"] if ex.verified else [])), ex)
                                                for ex in examples]
                     else:
                         example_buttons = []
@@ -151,10 +152,11 @@ def build_app(desk: Desk, storage_secret: str | None = None) -> gr.Blocks:
             run = gr.Button("Run evaluation", variant="primary", elem_id="nd-eval-run")
             ev_metrics = gr.Markdown(elem_id="nd-eval-metrics")
             with gr.Row():
-                plot_hits = gr.Image(label="Retrieval: hit@k", type="filepath", elem_id="nd-plot-hits")
-                plot_types = gr.Image(label="By question type", type="filepath", elem_id="nd-plot-types")
+                # the plots carry their own titles; a component label would cover them
+                plot_hits = gr.Image(label="Retrieval: hit@k", show_label=False, type="filepath", elem_id="nd-plot-hits")
+                plot_types = gr.Image(label="By question type", show_label=False, type="filepath", elem_id="nd-plot-types")
             ev_table = gr.Dataframe(headers=TABLE_COLUMNS, interactive=False, elem_id="nd-eval-table", wrap=True,
-                                    column_widths=["7%", "33%", "20%", "22%", "11%", "7%"])
+                                    column_widths=["6%", "31%", "19%", "22%", "12%", "10%"])
             downloads = gr.File(label="Predictions and report", file_count="multiple")
 
         def _filters(outlets_, since_, until_, yearless_):

@@ -77,7 +77,7 @@ def plot(summary: dict, folder: Path, retrievers=("bm25", "dense", "fused"), ks=
         ax.bar_label(bars, labels=[f"{v:.0%}" for v in vals], fontsize=7, padding=2)
     counts = [summary["by_type"][t]["answerable"] for t in types]
     ax.set_xticks(range(len(types)), [f"{t}\n({n} q)" for t, n in zip(types, counts)])
-    ax.set(ylim=(0, 1.15), ylabel="share of answerable questions", title="By question type")
+    ax.set(ylim=(0, 1.15), xlim=(-0.6, len(types) - 0.4), ylabel="share of answerable questions", title="By question type")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, frameon=False)
     fig.tight_layout()
     fig.savefig(folder / "by_type.png", dpi=110)

@@ -3,7 +3,8 @@
 how many) and one follow-up with the question it follows.
 
 Rule: for each kind, the answerable seed questions of that kind in file order; given an assistant,
-the first one it answers right (exact match with a gold answer), else the first one. The follow-up
+the first one it answers right (exact match with a gold answer), else the first one (shown anyway, so
+that every kind has an example; whether it is answered then depends on the reader and its abstention). The follow-up
 is the first seed with a history whose questions are all answered right, else the first with one.
 """
 from __future__ import annotations
@@ -24,6 +25,7 @@ class Example:
     question: str
     history: tuple[str, ...] = ()  # asked first, for a follow-up
     seed_id: str = ""
+    verified: bool = False  # the assistant answered it right when it was picked
 
     @property
     def label(self) -> str:
@@ -54,10 +56,12 @@ def pick_examples(questions, assistant=None) -> list[Example]:
         of_kind = [q for q in plain if question_type(q.question) == kind]
         if not of_kind:
             continue
-        chosen = next((q for q in of_kind if assistant is None or _right(assistant, q)), of_kind[0])
-        out.append(Example(kind, chosen.question, seed_id=chosen.id))
+        right = next((q for q in of_kind if assistant is not None and _right(assistant, q)), None)
+        chosen = right or of_kind[0]
+        out.append(Example(kind, chosen.question, seed_id=chosen.id, verified=right is not None))
     follow = [q for q in questions if q.answerable and q.history]
     if follow:
-        chosen = next((q for q in follow if assistant is None or _right(assistant, q)), follow[0])
-        out.append(Example("follow-up", chosen.question, tuple(chosen.history), chosen.id))
+        right = next((q for q in follow if assistant is not None and _right(assistant, q)), None)
+        chosen = right or follow[0]
+        out.append(Example("follow-up", chosen.question, tuple(chosen.history), chosen.id, right is not None))
     return out
