@@ -55,6 +55,8 @@ _DEMONYM = re.compile(r"(an|ese|ish|ern)$")
 _ORG_WORDS = frozenset("""Council Ministry Treaty Agency Union Commission Organization Organisation Department News Forces
 Committee Office Agreement Act Party Government Parliament Assembly Bank Fund Company Services Group Centre Center
 Station Authority Court Institute University Army Navy Kremlin NATO Council""".split())
+_BODIES = frozenset("union unions ministry government agency company party council committee department office "
+                    "commission court police army service authority board".split())
 _TRAILING_CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")
 _MAX_CONTEXT_WORDS = 14
 
@@ -194,6 +196,13 @@ def _looks_like_person(text: str) -> bool:
     return all(w[:1].isupper() for w in words if w.lower() not in ("de", "von", "van", "al"))
 
 
+def _person_answer(answer: str) -> bool:
+    """A who-answer naming a person, titles and all ("US Secretary of State Antony Blinken"), not a body
+    ("the FNV Havens union", "the Foreign Ministry")."""
+    words = [w.strip(".,") for w in answer.split()]
+    return bool(words) and words[0][:1].isupper() and not any(w in _ORG_WORDS or w.lower() in _BODIES for w in words)
+
+
 def _as_noun(name: str, text_after: str) -> bool:
     """False for a nationality used as an adjective ("Russian delegation"), which names nobody."""
     return not (len(name.split()) == 1 and _DEMONYM.search(name) and re.match(r"\s+[a-z]", text_after))
@@ -239,7 +248,7 @@ def _carries_answer(question: str, turn: Answer, kind: str) -> bool:
     if _THING.search(question) or _DEMONSTRATIVE.search(question) or _GROUP.search(question):
         # after a who-question a person is "he"/"she"; "they"/"it" then mean an answer that is not a person
         who = re.match(r"^\s*(who|whom)\b", turn.question, re.I)
-        return earlier in ("name", "place") and not (who and _looks_like_person(trusted_answer(turn)))
+        return earlier in ("name", "place") and not (who and _person_answer(trusted_answer(turn)))
     return False
 
 

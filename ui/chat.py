@@ -21,7 +21,7 @@ from .render import confidence_text as confidence_words, display_date, esc, quot
 
 log = logging.getLogger(__name__)
 VERSION = 1
-SHOWN_QUESTION_CHARS = 2_000  # a longer question is shown up to here, with how much more there was
+SHOWN_QUESTION_CHARS = 600  # a longer question is shown up to here, with how much more there was
 _ANSWER_FIELDS = {f.name for f in dataclasses.fields(Answer)}
 _CITATION_FIELDS = {f.name for f in dataclasses.fields(Citation)}
 

@@ -60,9 +60,9 @@ def build_filters(outlets, since: str | None, until: str | None, include_yearles
     """The Filters for the chat's inputs, and a plain description of them (None when no filter is on).
     Articles without a stated year cannot be placed in a date range; include_yearless keeps them in."""
     outlets = tuple(o for o in (outlets or ()) if o)
-    lo, hi = parse_day(since, "“From”"), parse_day(until, "“To”", end=True)
+    lo, hi = parse_day(since, "The From date"), parse_day(until, "The To date", end=True)
     if lo and hi and lo > hi:
-        raise FilterError(f"“From” ({lo}) is after “To” ({hi}): swap them or clear one")
+        raise FilterError(f"The From date ({lo}) is after the To date ({hi}): swap them or clear one")
     words = []
     if outlets:
         words.append("outlet " + " or ".join(outlets))

@@ -23,10 +23,22 @@ def _wait_bots(page, n: int) -> None:
                            timeout=60_000)
 
 
+EXPAND_CHAT = """() => {
+  const c = document.querySelector('#nd-chat');
+  for (const e of [c, ...c.querySelectorAll('*')]) {
+    const s = getComputedStyle(e);
+    if (e === c || s.overflowY === 'auto' || s.overflowY === 'scroll') {
+      e.style.height = 'auto'; e.style.maxHeight = 'none'; e.style.overflowY = 'visible';
+    }
+  }
+}"""
+
+
 def shot_at(page, i: int, name: str) -> None:
-    """A screenshot with the i-th answer scrolled into view in the chat."""
-    page.locator(BOT).nth(i).scroll_into_view_if_needed()
+    """A screenshot of the whole conversation (the chat's scroll box opened up), the i-th answer in it."""
+    page.evaluate(EXPAND_CHAT)
     page.wait_for_timeout(300)
+    assert page.locator(BOT).nth(i).is_visible()
     shot(page, name)
 
 

@@ -28,7 +28,7 @@ def test_what_the_user_typed_is_text():
         shown = chat.shown_question(typed)
         assert "<" not in shown and chat.unescape_shown(shown) == typed
     long = chat.shown_question("x" * 5000)
-    assert "3,000 more characters not shown" in long
+    assert "4,400 more characters not shown" in long
 
 
 def test_answer_message_reads_well():
