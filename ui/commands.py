@@ -48,8 +48,12 @@ def _query_options(p: argparse.ArgumentParser) -> None:
 
 def _filters(args: argparse.Namespace):
     from assistant.retrieval import Filters
+    from ui.filters import FilterError, parse_day
 
-    return Filters(outlets=tuple(args.outlet), since=args.since, until=args.until, article_ids=tuple(args.article))
+    since, until = parse_day(args.since, "--since"), parse_day(args.until, "--until", end=True)  # "10/01/2022" refused
+    if since and until and since > until:
+        raise FilterError(f"--since ({since}) is after --until ({until})")
+    return Filters(outlets=tuple(args.outlet), since=since, until=until, article_ids=tuple(args.article))
 
 
 def answer_or_error(assistant, question: str, conversation=None, filters=None):

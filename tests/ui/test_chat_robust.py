@@ -96,3 +96,14 @@ def test_cli_ask_long_question_in_a_real_process(seed_index_dir):
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
     assert "December 8, 1987" in out.stdout and "cut to its first 2,000 characters" in out.stdout
+
+
+def test_cli_refuses_ambiguous_and_reversed_dates(monkeypatch, capsys):
+    import assistant.pipeline as pipeline
+    from ui.cli import main
+
+    monkeypatch.setattr(pipeline, "open_assistant", lambda root, settings: _Panicking())
+    assert main(["ask", "When?", "--since", "10/01/2022"]) == 2
+    assert "ambiguous" in capsys.readouterr().err
+    assert main(["ask", "When?", "--since", "2022-02-01", "--until", "2022-01-01"]) == 2
+    assert "is after --until" in capsys.readouterr().err
