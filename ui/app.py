@@ -172,7 +172,8 @@ def build_app(desk: Desk, storage_secret: str | None = None) -> gr.Blocks:
                 filters, described = _filters(outlets_, since_, until_, yearless_)
             except FilterError as e:
                 q = question if isinstance(question, str) else ""
-                return turns + [{"question": q, "answer": None, "error": str(e), "filters": None}]
+                return turns + [{"question": q[:chat.STORED_QUESTION_CHARS], "typed": len(q), "answer": None,
+                                 "error": str(e), "filters": None}]
             turns, _ = chat.respond(desk, question, turns, filters, described, k=int(k_), fusion=fusion_,
                                     dense_weight=float(weight_))
             return turns

@@ -22,6 +22,7 @@ from .render import confidence_text as confidence_words, display_date, esc, quot
 log = logging.getLogger(__name__)
 VERSION = 1
 SHOWN_QUESTION_CHARS = 600  # a longer question is shown up to here, with how much more there was
+STORED_QUESTION_CHARS = 2_000  # what the browser keeps of a question (the assistant reads no more)
 _ANSWER_FIELDS = {f.name for f in dataclasses.fields(Answer)}
 _CITATION_FIELDS = {f.name for f in dataclasses.fields(Citation)}
 
@@ -59,9 +60,10 @@ def conversation_of(turns: list[dict]) -> Conversation:
     return Conversation([a for a in (answer_of(t) for t in turns) if a is not None])
 
 
-def shown_question(question: str) -> str:
-    """What the user typed, as text for the chat's markdown (never markup), long ones shortened."""
-    extra = len(question) - SHOWN_QUESTION_CHARS
+def shown_question(question: str, typed: int | None = None) -> str:
+    """What the user typed, as text for the chat's markdown (never markup), long ones shortened; typed is
+    the length of the question as typed when only its start was kept."""
+    extra = max(len(question), typed or 0) - SHOWN_QUESTION_CHARS
     text = esc(question[:SHOWN_QUESTION_CHARS]) if extra > 0 else esc(question)
     text = text.replace("\n", "  \n")
     return f"{text}… *({extra:,} more characters not shown)*" if extra > 0 else text
@@ -126,7 +128,7 @@ def history(turns: list[dict]) -> list[dict]:
     """The Chatbot's messages for the stored turns: the user's text as text, the answers as markdown."""
     out = []
     for pos, t in enumerate(turns):
-        out.append({"role": "user", "content": shown_question(t["question"])})
+        out.append({"role": "user", "content": shown_question(t["question"], t.get("typed"))})
         out.append({"role": "assistant", "content": turn_message(t, pos)})
     return out
 
@@ -136,6 +138,7 @@ def respond(desk, question: Any, turns: list[dict], filters, filters_text: str |
     """Answer one question in the conversation the turns hold; a failure becomes the turn's message, and
     the conversation stays usable. Returns the new turns and the Answer (None on failure)."""
     question = question if isinstance(question, str) else ""
+    typed = len(question)
     try:
         ans = desk.ask(question, conversation_of(turns), filters, settings.get("k"), settings.get("fusion"),
                        settings.get("dense_weight"))
@@ -148,6 +151,7 @@ def respond(desk, question: Any, turns: list[dict], filters, filters_text: str |
             raise
         log.exception("answering failed")
         ans, turn = None, {"question": question, "answer": None, "error": failure_message(e), "filters": None}
+    turn["question"], turn["typed"] = question[:STORED_QUESTION_CHARS], typed  # localStorage holds a few MB
     return turns + [turn], ans
 
 

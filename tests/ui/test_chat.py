@@ -137,3 +137,15 @@ def test_eval_rows_and_plots(tmp_path):
     summary["by_type"] = {"who": block, "where": block}
     paths = plot(summary, tmp_path)
     assert all(p.stat().st_size > 5000 for p in paths)
+
+
+def test_a_long_question_is_stored_short_and_shown_with_its_length():
+    class Desk:
+        def ask(self, question, conv, *a):
+            return _answer(question=question[:2000])
+
+    from assistant.retrieval import Filters
+
+    turns, _ = chat.respond(Desk(), "y" * 100_000, [], Filters())
+    assert len(turns[0]["question"]) == chat.STORED_QUESTION_CHARS and turns[0]["typed"] == 100_000
+    assert "99,400 more characters not shown" in chat.history(turns)[0]["content"]
