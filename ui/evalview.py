@@ -61,7 +61,7 @@ def plot(summary: dict, folder: Path, retrievers=("bm25", "dense", "fused"), ks=
             ax.annotate(f"{y:.2f}", (k, y), textcoords="offset points", xytext=(0, 6 + 9 * i), ha="center", fontsize=7)
     ax.set(xlabel="k (passages retrieved)", ylabel="gold article in top k", ylim=(0, 1.45), xticks=list(ks),
            yticks=[0, 0.2, 0.4, 0.6, 0.8, 1.0])
-    ax.set_title("Retrieval: share of questions whose source is in the top k", pad=10)
+    ax.set_title("Retrieval: gold source in the top k", pad=10, loc="left")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=len(have), frameon=False)
     fig.tight_layout()
     fig.savefig(folder / "hit_at_k.png", dpi=110)
