@@ -15,7 +15,8 @@ from index.store_api import Filters, Store
 
 from .answer import Answer, AnswerCandidate, Citation, Passage
 from .attribution import speaker
-from .conversation import Conversation, rewrite
+from .conversation import Conversation, no_words_note, rewrite
+from .guard import clean_text, reader_note, with_language_note
 from .qtypes import expected_kind
 from .readers import Reader, load_reader
 from .readers.evidence import lexical_overlap
@@ -143,7 +144,7 @@ class Assistant:
               settings: AskSettings | None = None) -> Trace:
         """ask(), keeping every intermediate result."""
         t = self._trace(question, conversation, filters, settings or self.settings)
-        answer = with_latest_date(question, t.answer, self.store)
+        answer = with_language_note(with_latest_date(question, t.answer, self.store))
         t = replace(t, answer=replace(answer, reader=self.reader.name, calibrated=self.calibration is not None))
         if conversation is not None:
             conversation.add(t.answer)
@@ -151,15 +152,16 @@ class Assistant:
 
     def _trace(self, question: str, conversation: Conversation | None, filters: Filters, s: AskSettings) -> Trace:
         note = None
-        question = question if isinstance(question, str) else ""
+        question = clean_text(question) if isinstance(question, str) else ""
         if len(question) > s.max_question_chars:
             question = question[: s.max_question_chars]
             note = f"the question was cut to its first {s.max_question_chars:,} characters"
-        if not tokenize(question):
+        query = rewrite(question, conversation)  # before the check: "Where was he when he said it?" is all pronouns
+        if not tokenize(query):
             answer = Answer(question=question, query="", answer=None, quote=None, confidence=0.0, abstained=True,
-                            note="Please ask a question in words: this one has none to search for.")
+                            note=no_words_note(question))
             return Trace(question, "", None, (), None, answer)
-        query = rewrite(question, conversation)
+        note = note or reader_note(self.reader, query)
         retriever = self.retriever if s is self.settings else Retriever(self.store, s)
         n_read = s.read_passages or self.reader.passages
         retrieval = retriever.retrieve(query, filters, k=max(s.top_k, n_read))

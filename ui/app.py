@@ -2,6 +2,7 @@
 a Sources tab (upload, remove) and an Evaluation tab."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import tempfile
@@ -9,32 +10,49 @@ from pathlib import Path
 
 import gradio as gr
 
-from assistant.conversation import Conversation
 from assistant.settings import Fusion
-from index.store_api import Filters
 
+from . import chat
 from .commands import Config
 from .desk import Desk, UploadError
+from .evalview import TABLE_COLUMNS, plot as plot_eval, table_rows
+from .examples import pick_examples
+from .filters import FilterError, build_filters
 from .newsroom_tabs import CSS as NEWSROOM_CSS, add_tabs
-from .render import answer_markdown, article_html, citation_label, history_text, timeline_choice, timeline_html
+from .render import article_html, citation_label, display_date, history_text, timeline_choice, timeline_html
 
 log = logging.getLogger(__name__)
 BENCHMARK = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "squad-v1.1-dev-super-bowl-50.json"
-EXAMPLES = [
-    "When was the INF Treaty signed?",
-    "Who led the US delegation at the INF consultations in Geneva?",
-    "How did Gavrilov describe the results of the talks with the West?",
-    "When were Russia's draft treaties with the U.S. and NATO made public?",
-]
 CSS = """
-.nd-article { max-height: 640px; overflow-y: auto; padding: 0 8px; }
+.nd-article { max-height: 640px; overflow-y: auto; padding: 0 8px; position: relative; }
+.nd-head { position: sticky; top: 0; background: var(--background-fill-primary, #fff); padding: 4px 0 6px;
+           border-bottom: 1px solid #ddd; z-index: 1; }
+.nd-head h3 { margin: 4px 0; }
 .nd-text { white-space: pre-wrap; line-height: 1.5; }
 .nd-boiler { color: #9a9a9a; }
 mark.nd-cited { background: #ffe066; padding: 1px 0; }
-.nd-meta { color: #555; font-size: 0.9em; }
+.nd-meta { color: #555; font-size: 0.9em; margin: 0; }
+.nd-hidden { display: none !important; }
+#nd-sources table { table-layout: auto; }
 """
 SCROLL_JS = "() => { setTimeout(() => { const m = document.getElementById('nd-cited'); if (m) m.scrollIntoView({block: 'center'}); }, 150); }"
-ARTICLE_COLUMNS = ["id", "title", "outlet", "date", "dateline", "chunks", "origin"]
+# A click on a [n] marker in an answer asks the server to open that citation (answer position and number).
+HEAD = """<script>
+document.addEventListener('click', (ev) => {
+  const a = ev.target && ev.target.closest ? ev.target.closest('a[href^="#nd-cite-"]') : null;
+  if (!a) return;
+  ev.preventDefault(); ev.stopPropagation();
+  const box = document.querySelector('#nd-cite-req textarea, #nd-cite-req input');
+  const go = document.querySelector('#nd-cite-go');
+  if (!box || !go) return;
+  box.value = a.getAttribute('href').slice('#nd-cite-'.length) + '|' + Date.now();
+  box.dispatchEvent(new Event('input', {bubbles: true}));
+  setTimeout(() => go.click(), 80);
+}, true);
+</script>"""
+SOURCE_COLUMNS = ["title", "outlet", "date", "dateline", "chunks", "origin", "id"]
+PANEL_EMPTY = "<p><i>Click a citation, or a [n] marker in an answer, to see the passage in its article.</i></p>"
+STORAGE_KEY = "newsdesk-conversation"
 
 
 def _choices(answer) -> list[tuple[str, str]]:
@@ -44,37 +62,82 @@ def _choices(answer) -> list[tuple[str, str]]:
     return [(citation_label(c) + tag, str(c.number)) for c in answer.citations]
 
 
-def build_app(desk: Desk) -> gr.Blocks:
+def _source_rows(desk: Desk) -> list[list]:
+    """The Sources table: readable dates, the title first, the id last."""
+    rows = []
+    for aid, title, outlet, iso, dateline, chunks, origin in desk.articles():
+        rows.append([title or aid, outlet, display_date(iso or None), dateline, chunks, origin, aid])
+    return rows
+
+
+def _examples(desk: Desk):
+    """The examples by rule from the seed set, when the seed articles are in this collection."""
+    from eval.datasets import load_dataset
+
+    try:
+        known = set(desk.assistant.index.articles)
+        questions = [q for q in load_dataset("seeds").questions if set(q.sources) & known]
+        return pick_examples(questions, desk.assistant) if questions else []
+    except Exception:  # examples are a help, never a reason not to start
+        log.exception("no example questions")
+        return []
+
+
+def build_app(desk: Desk, storage_secret: str | None = None) -> gr.Blocks:
+    examples = _examples(desk)
     with gr.Blocks(title="newsdesk") as app:
-        conv_state = gr.State(None)
-        answers_state = gr.State([])
-        shown = gr.State(None)  # index into answers_state of the answer whose citations are listed
+        stored = gr.BrowserState(chat.empty(), storage_key=STORAGE_KEY, secret=storage_secret)
+        shown = gr.State(None)  # position of the answer whose citations are listed
         gr.Markdown("## newsdesk\nAnswers quoted word for word from the articles, with numbered citations. "
-                    "Click a citation to read it in its article.")
+                    "Click a citation or a [n] marker to read the passage in its article.")
         with gr.Tab("Chat"):
             with gr.Row():
                 with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(label="Conversation", height=460, elem_id="nd-chat", sanitize_html=True)
+                    chatbot = gr.Chatbot(label="Conversation", height=460, elem_id="nd-chat", sanitize_html=True,
+                                         buttons=["copy", "copy_all"])
                     with gr.Row():
                         box = gr.Textbox(placeholder="Ask about the articles…", show_label=False, scale=8,
                                          elem_id="nd-question", max_length=100_000)
                         ask = gr.Button("Ask", variant="primary", scale=1, elem_id="nd-ask")
+                    with gr.Row(elem_id="nd-filters"):
+                        outlets = gr.Dropdown(desk.outlets(), multiselect=True, label="Outlet (none = all)",
+                                              elem_id="nd-outlets", scale=2)
+                        since = gr.Textbox(label="From (YYYY-MM-DD)", placeholder="e.g. 2022-01-01", elem_id="nd-since",
+                                           scale=1)
+                        until = gr.Textbox(label="To (YYYY-MM-DD)", placeholder="e.g. 2022-01-31", elem_id="nd-until",
+                                           scale=1)
+                        yearless = gr.Checkbox(True, label="Keep articles whose year is not stated", elem_id="nd-yearless",
+                                               scale=1)
                     cites = gr.Radio(label="Citations — click one to open it in its article", choices=[],
                                      elem_id="nd-citations")
-                    gr.Examples(EXAMPLES, inputs=box, label="Example questions")
-                    new = gr.Button("New conversation", elem_id="nd-new")
-                    with gr.Accordion("Settings", open=False):
+                    if examples:
+                        gr.Markdown("**Example questions** (from the seed question set: who, when, where, how many, "
+                                    "and a follow-up)")
+                        with gr.Row(elem_id="nd-examples"):
+                            example_buttons = [(gr.Button(ex.label, size="sm", elem_classes=["nd-example"] +
+                                                          (["nd-verified"] if ex.verified else [])), ex)
+                                               for ex in examples]
+                    else:
+                        example_buttons = []
+                    with gr.Row():
+                        new = gr.Button("New conversation", elem_id="nd-new")
+                        export_one = gr.Button("Export this answer (Markdown)", elem_id="nd-export-one")
+                        export_all = gr.Button("Export the conversation (Markdown)", elem_id="nd-export-all")
+                    export_file = gr.File(label="Markdown export", visible=False, elem_id="nd-export-file")
+                    export_text = gr.Textbox(label="Markdown (copy it with the button at the right)", lines=8,
+                                             visible=False, buttons=["copy"], elem_id="nd-export-text")
+                    with gr.Accordion("Events the articles report (dates stated in the text)", open=False):
+                        with gr.Row():
+                            ev_since = gr.Textbox(label="Events from (YYYY[-MM[-DD]])", elem_id="nd-ev-since")
+                            ev_until = gr.Textbox(label="Events to (YYYY[-MM[-DD]])", elem_id="nd-ev-until")
+                    with gr.Accordion("Technical settings (retrieval)", open=False):
                         k = gr.Slider(1, 20, value=desk.config.ask.top_k, step=1, label="Passages to retrieve")
                         fusion = gr.Radio([f.value for f in Fusion], value=desk.config.ask.fusion.value, label="Fusion")
                         weight = gr.Slider(0, 1, value=desk.config.ask.dense_weight, step=0.05, label="Dense weight (minmax)")
-                        outlets = gr.Dropdown(desk.outlets(), multiselect=True, label="Outlets (none = all)")
-                        since = gr.Textbox(label="Since (YYYY-MM-DD)")
-                        until = gr.Textbox(label="Until (YYYY-MM-DD)")
-                        ev_since = gr.Textbox(label="Events since (a date the text states, YYYY[-MM[-DD]])", elem_id="nd-ev-since")
-                        ev_until = gr.Textbox(label="Events until (YYYY[-MM[-DD]])", elem_id="nd-ev-until")
+                    cite_req = gr.Textbox(elem_id="nd-cite-req", elem_classes=["nd-hidden"], show_label=False)
+                    cite_go = gr.Button("open", elem_id="nd-cite-go", elem_classes=["nd-hidden"])
                 with gr.Column(scale=2):
-                    panel = gr.HTML("<p><i>Click a citation to see the passage in its article.</i></p>",
-                                    elem_id="nd-panel")
+                    panel = gr.HTML(PANEL_EMPTY, elem_id="nd-panel")
         with gr.Tab("Timeline"):  # dated statements about a query, in calendar order (assistant/timeline.py)
             with gr.Row():
                 tl_query = gr.Textbox(placeholder="What the timeline is about, e.g. INF Treaty", show_label=False,
@@ -114,15 +177,16 @@ def build_app(desk: Desk) -> gr.Blocks:
                                            "document.querySelector('#nd-tl-panel #nd-cited')"))
         add_tabs(desk)  # Search, Quotes
         with gr.Tab("Sources"):
-            table = gr.Dataframe(value=desk.articles(), headers=ARTICLE_COLUMNS, interactive=False, elem_id="nd-sources")
+            table = gr.Dataframe(value=_source_rows(desk), headers=SOURCE_COLUMNS, interactive=False, elem_id="nd-sources",
+                                 wrap=True, column_widths=["34%", "9%", "17%", "12%", "6%", "9%", "13%"])
             upload = gr.File(label="Add articles (.txt, .md, .html, .jsonl)", file_count="multiple",
                              file_types=[".txt", ".md", ".html", ".htm", ".jsonl"], elem_id="nd-upload")
             add = gr.Button("Add to the collection", elem_id="nd-add")
             src_msg = gr.Markdown(elem_id="nd-sources-msg")
             with gr.Row():
-                rm_choice = gr.Dropdown(desk.removable(), label="Uploaded article to remove")
-                rm_confirm = gr.Checkbox(label="Yes, remove it from the collection")
-                rm = gr.Button("Remove", variant="stop")
+                rm_choice = gr.Dropdown(desk.removable(), label="Uploaded article to remove", elem_id="nd-rm-choice")
+                rm_confirm = gr.Checkbox(label="Yes, remove it from the collection", elem_id="nd-rm-confirm")
+                rm = gr.Button("Remove", variant="stop", elem_id="nd-rm")
         with gr.Tab("Evaluation"):
             with gr.Row():
                 ds = gr.Radio(["Seeds Q&A set", "Super Bowl benchmark", "Uploaded file"], value="Seeds Q&A set",
@@ -132,63 +196,115 @@ def build_app(desk: Desk) -> gr.Blocks:
             run = gr.Button("Run evaluation", variant="primary", elem_id="nd-eval-run")
             ev_metrics = gr.Markdown(elem_id="nd-eval-metrics")
             with gr.Row():
-                plot_hits = gr.Image(label="hit@k", type="filepath")
-                plot_types = gr.Image(label="by question type", type="filepath")
-            ev_table = gr.Dataframe(headers=["id", "question", "expected", "got", "EM", "quote hit", "abstained"],
-                                    interactive=False, elem_id="nd-eval-table")
+                # the plots carry their own titles; a component label would cover them
+                plot_hits = gr.Image(label="Retrieval: hit@k", show_label=False, type="filepath", elem_id="nd-plot-hits")
+                plot_types = gr.Image(label="By question type", show_label=False, type="filepath", elem_id="nd-plot-types")
+            ev_table = gr.Dataframe(headers=TABLE_COLUMNS, interactive=False, elem_id="nd-eval-table", wrap=True,
+                                    column_widths=["6%", "31%", "19%", "22%", "12%", "10%"])
             downloads = gr.File(label="Predictions and report", file_count="multiple")
 
-        def respond(message, history, conv, answers, k_, fusion_, weight_, outlets_, since_, until_, ev_since_=None,
-                    ev_until_=None):
-            history = list(history or [])
-            question = history_text(message).strip()
-            if conv is None:
-                conv = Conversation()
-                for turn in history:  # a client that sends history without a session: replay its questions
-                    if turn.get("role") == "user":
-                        desk.ask(history_text(turn.get("content")), conv)
-            try:
-                filters = Filters(outlets=tuple(outlets_ or ()), since=since_ or None, until=until_ or None,
-                                  event_since=ev_since_ or None, event_until=ev_until_ or None)
-                settings = desk.config.ask.with_(top_k=int(k_), fusion=fusion_, dense_weight=float(weight_))
-                ans = desk.ask(question, conv, filters, settings)
-                text = answer_markdown(ans)
-            except ValueError as e:
-                ans, text = None, f"*{e}*"
-            answers = list(answers) + [ans]
-            history += [{"role": "user", "content": question}, {"role": "assistant", "content": text}]
-            pos = len(answers) - 1
-            return history, "", conv, answers, gr.update(choices=_choices(ans), value=None), pos
+        def _filters(outlets_, since_, until_, yearless_, ev_since_=None, ev_until_=None):
+            return build_filters(outlets_, since_, until_, bool(yearless_), desk.assistant.store.articles,
+                                 ev_since_, ev_until_)
 
-        chat_inputs = [box, chatbot, conv_state, answers_state, k, fusion, weight, outlets, since, until, ev_since, ev_until]
-        chat_outputs = [chatbot, box, conv_state, answers_state, cites, shown]
+        def _after(turns, pos):
+            ans = chat.answer_of(turns[pos]) if turns and pos is not None and 0 <= pos < len(turns) else None
+            return gr.update(choices=_choices(ans), value=None)
+
+        def _ask(question, stored_, k_, fusion_, weight_, outlets_, since_, until_, yearless_, ev_since_=None,
+                 ev_until_=None):
+            turns = chat.turns_of(stored_)
+            try:
+                filters, described = _filters(outlets_, since_, until_, yearless_, ev_since_, ev_until_)
+            except (FilterError, ValueError) as e:
+                q = question if isinstance(question, str) else ""
+                return turns + [{"question": q[:chat.STORED_QUESTION_CHARS], "typed": len(q), "answer": None,
+                                 "error": str(e), "filters": None}]
+            settings = desk.config.ask.with_(top_k=int(k_), fusion=fusion_, dense_weight=float(weight_))
+            turns, _ = chat.respond(desk, question, turns, filters, described, settings)
+            return turns
+
+        def respond(message, stored_, k_, fusion_, weight_, outlets_, since_, until_, yearless_, ev_since_=None,
+                    ev_until_=None):
+            turns = _ask(history_text(message), stored_, k_, fusion_, weight_, outlets_, since_, until_, yearless_,
+                         ev_since_, ev_until_)
+            pos = len(turns) - 1
+            return chat.history(turns), "", {"version": chat.VERSION, "turns": turns}, _after(turns, pos), pos
+
+        chat_inputs = [box, stored, k, fusion, weight, outlets, since, until, yearless, ev_since, ev_until]
+        chat_outputs = [chatbot, box, stored, cites, shown]
         ask.click(respond, chat_inputs, chat_outputs, api_name="ask")
         box.submit(respond, chat_inputs, chat_outputs, api_visibility="private")
 
-        def open_citation(choice, answers, pos):
-            if not choice or pos is None or answers[pos] is None:
-                return gr.update()
-            c = next(c for c in answers[pos].citations if str(c.number) == str(choice))
+        for button, ex in example_buttons:
+            def ask_example(stored_, k_, fusion_, weight_, outlets_, since_, until_, yearless_, ex=ex):
+                out = None
+                for q in (*ex.history, ex.question):
+                    out = respond(q, stored_, k_, fusion_, weight_, outlets_, since_, until_, yearless_)
+                    stored_ = out[2]
+                return out
+
+            button.click(ask_example, chat_inputs[1:], chat_outputs, api_visibility="private")
+
+        def _panel(turns, pos, number):
+            ans = chat.answer_of(turns[pos]) if turns and pos is not None and 0 <= pos < len(turns) else None
+            c = next((c for c in ans.citations if str(c.number) == str(number)), None) if ans else None
+            if c is None:
+                return PANEL_EMPTY
             article = desk.assistant.index.articles.get(c.article_id)
             if article is None:
                 return "<p>That article is no longer in the collection.</p>"
-            return article_html(article, c.start, c.end)
+            return article_html(article, c.start, c.end, speaker=c.speaker)
 
-        cites.change(open_citation, [cites, answers_state, shown], panel).then(None, js=SCROLL_JS)
+        def open_citation(choice, stored_, pos):
+            if not choice:
+                return gr.update()
+            return _panel(chat.turns_of(stored_), pos, choice)
 
-        def pick_message(evt: gr.SelectData, answers):
+        cites.change(open_citation, [cites, stored, shown], panel).then(None, js=SCROLL_JS)
+
+        def open_marker(request, stored_):
+            try:
+                pos, number = (int(x) for x in str(request).split("|")[0].split("-"))
+            except ValueError:
+                return gr.update(), gr.update(), gr.update()
+            turns = chat.turns_of(stored_)
+            ans = chat.answer_of(turns[pos]) if 0 <= pos < len(turns) else None
+            return _panel(turns, pos, number), gr.update(choices=_choices(ans), value=str(number)), pos
+
+        cite_go.click(open_marker, [cite_req, stored], [panel, cites, shown],
+                      api_visibility="private").then(None, js=SCROLL_JS)
+
+        def pick_message(evt: gr.SelectData, stored_):
             pos = evt.index // 2 if isinstance(evt.index, int) else evt.index[0] // 2
-            if not (0 <= pos < len(answers)):
+            turns = chat.turns_of(stored_)
+            if not (0 <= pos < len(turns)):
                 return gr.update(), gr.update()
-            return gr.update(choices=_choices(answers[pos]), value=None), pos
+            return _after(turns, pos), pos
 
-        chatbot.select(pick_message, [answers_state], [cites, shown])
+        chatbot.select(pick_message, [stored], [cites, shown])
 
         def reset():
-            return [], Conversation(), [], gr.update(choices=[], value=None), None, \
-                "<p><i>Click a citation to see the passage in its article.</i></p>"
+            return [], chat.empty(), gr.update(choices=[], value=None), None, PANEL_EMPTY, \
+                gr.update(visible=False, value=None), gr.update(visible=False, value="")
 
-        new.click(reset, None, [chatbot, conv_state, answers_state, cites, shown, panel])
+        new.click(reset, None, [chatbot, stored, cites, shown, panel, export_file, export_text])
+
+        def export(stored_, pos, whole):
+            turns = chat.turns_of(stored_)
+            if not turns:
+                return gr.update(visible=False), gr.update(visible=True, value="Nothing to export yet: ask a question first.")
+            only = None if whole else (pos if pos is not None and 0 <= pos < len(turns) else len(turns) - 1)
+            text = chat.export_markdown(turns, only)
+            folder = Path(tempfile.mkdtemp(prefix="newsdesk-export-"))
+            path = folder / ("newsdesk-conversation.md" if whole else f"newsdesk-answer-{only + 1}.md")
+            path.write_text(text, encoding="utf-8")
+            return gr.update(visible=True, value=str(path)), gr.update(visible=True, value=text)
+
+        export_one.click(lambda s, p: export(s, p, False), [stored, shown], [export_file, export_text],
+                         api_visibility="private")
+        export_all.click(lambda s, p: export(s, p, True), [stored, shown], [export_file, export_text],
+                         api_visibility="private")
 
         def add_files(files, progress=gr.Progress()):
             progress(0.1, desc="indexing")
@@ -199,22 +315,23 @@ def build_app(desk: Desk) -> gr.Blocks:
             except Exception as e:  # a damaged upload must never take the page down
                 log.exception("upload failed")
                 msg = f"**Not added:** {type(e).__name__}: {e}"
-            return msg, desk.articles(), gr.update(choices=desk.removable()), gr.update(choices=desk.outlets()), None
+            return msg, _source_rows(desk), gr.update(choices=desk.removable()), gr.update(choices=desk.outlets()), None
 
         add.click(add_files, [upload], [src_msg, table, rm_choice, outlets, upload])
 
         def remove(name, confirmed):
             if not name:
-                return "Choose an uploaded article first.", desk.articles(), gr.update()
+                return "Choose an uploaded article first.", _source_rows(desk), gr.update(), gr.update()
             if not confirmed:
-                return "Tick the confirmation box to remove it.", desk.articles(), gr.update()
+                return "Tick the confirmation box to remove it.", _source_rows(desk), gr.update(), gr.update()
             try:
                 msg = desk.remove(name)
             except UploadError as e:
                 msg = f"**Not removed:** {e}"
-            return msg, desk.articles(), gr.update(choices=desk.removable(), value=None)
+            # the confirmation is for one removal only
+            return msg, _source_rows(desk), gr.update(choices=desk.removable(), value=None), False
 
-        rm.click(remove, [rm_choice, rm_confirm], [src_msg, table, rm_choice])
+        rm.click(remove, [rm_choice, rm_confirm], [src_msg, table, rm_choice, rm_confirm])
 
         def evaluate(which, file, n, progress=gr.Progress()):
             from eval.datasets import DatasetError, load_dataset
@@ -233,39 +350,41 @@ def build_app(desk: Desk) -> gr.Blocks:
             if dataset.documents:
                 progress(0.02, desc="indexing the benchmark's paragraphs")
             assistant = assistant_for(dataset, desk.assistant, desk.config.build)
-            rows = run_eval(dataset, assistant, limit=int(n) or None, progress=False,
+            rows = run_eval(dataset, assistant, limit=int(n or 0) or None, progress=False,
                             on_progress=lambda i, total: progress(i / total, desc=f"question {i} of {total}"))
             summary = summarize(rows)
             out = Path(tempfile.mkdtemp(prefix="newsdesk-eval-"))
             files = write_report(summary, rows, out, dataset.name, f"UI evaluation of {dataset.name}")
             write_predictions(rows, out / "predictions.jsonl")
-            table_rows = []
-            for r in sorted(rows, key=lambda r: (r.scores()["em"] if r.answerable else float(r.answer.abstained), r.q.id)):
-                s = r.scores()
-                table_rows.append([r.q.id, r.q.question, " / ".join(r.q.answers) or "(abstain)",
-                                   "(abstained)" if r.answer.abstained else (r.answer.answer or r.answer.quote or ""),
-                                   s["em"], s["quote_hit"], r.answer.abstained])
-            return (metrics_table(summary), str(out / "hit_at_k.png"), str(out / "by_type.png"), table_rows,
+            hits, types = plot_eval(summary, out)
+            return (metrics_table(summary), str(hits), str(types), table_rows(rows),
                     [str(out / "predictions.jsonl"), str(files[0]), str(files[1])])
 
         run.click(evaluate, [ds, ev_file, limit], [ev_metrics, plot_hits, plot_types, ev_table, downloads])
 
-        def refresh():  # every new page sees the collection as it is now, not as it was at start-up
-            return desk.articles(), gr.update(choices=desk.removable()), gr.update(choices=desk.outlets())
+        def restore(stored_):
+            """A reload or a new tab: the stored conversation, and the collection as it is now."""
+            turns = chat.turns_of(stored_)
+            pos = len(turns) - 1 if turns else None
+            return (chat.history(turns), _after(turns, pos), pos, _source_rows(desk),
+                    gr.update(choices=desk.removable()), gr.update(choices=desk.outlets()))
 
-        app.load(refresh, None, [table, rm_choice, outlets])
+        app.load(restore, [stored], [chatbot, cites, shown, table, rm_choice, outlets])
     return app
 
 
 def serve(root: Path, config: Config, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None) -> int:
     """Load the index and serve the UI (blocking)."""
     desk = Desk(root, config)
-    app = build_app(desk)
+    # a stable secret per collection, so that a conversation stored in the browser survives a server restart
+    secret = os.environ.get("NEWSDESK_STORAGE_SECRET") or hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:32]
+    app = build_app(desk, storage_secret=secret)
     auth = auth or os.environ.get("NEWSDESK_AUTH")
     credentials = tuple(auth.split(":", 1)) if auth else None
     if auth and (credentials is None or len(credentials) != 2):
         raise ValueError("--auth takes user:password")
     print(f"newsdesk: serving {root} on http://{host}:{port}")
     app.queue(default_concurrency_limit=4).launch(server_name=host, server_port=port, auth=credentials,
-                                                   css=CSS + NEWSROOM_CSS, max_file_size="10mb", show_error=False, quiet=True)
+                                                   css=CSS + NEWSROOM_CSS, head=HEAD, max_file_size="10mb",
+                                                   show_error=False, quiet=True)
     return 0

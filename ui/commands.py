@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import resource
 import shlex
 import sys
@@ -14,8 +15,10 @@ from dataclasses import dataclass, field
 from assistant.settings import AskSettings, Fusion, ReaderKind, ReaderSettings
 from index.settings import BuildSettings, default_index_dir
 from eval.splits import SQUAD_TRAIN
+from assistant.guard import ask_guarded
 from ui.render import answer_text
 
+log = logging.getLogger(__name__)
 REGISTER: list = []
 
 
@@ -70,8 +73,12 @@ def _ask_options(p: argparse.ArgumentParser) -> None:
 
 def _filters(args: argparse.Namespace):
     from index.store_api import Filters
+    from ui.filters import FilterError, parse_day
 
-    filters = Filters(outlets=tuple(args.outlet), since=args.since, until=args.until, article_ids=tuple(args.article),
+    since, until = parse_day(args.since, "--since"), parse_day(args.until, "--until", end=True)  # "10/01/2022" refused
+    if since and until and since > until:
+        raise FilterError(f"--since ({since}) is after --until ({until})")
+    filters = Filters(outlets=tuple(args.outlet), since=since, until=until, article_ids=tuple(args.article),
                       event_since=getattr(args, "events_since", None), event_until=getattr(args, "events_until", None))
     filters.event_range()  # a bad bound is an error before any work
     return filters
@@ -87,8 +94,8 @@ def open_from(args: argparse.Namespace, root: Path | None = None):
 
 def cmd_ask(args: argparse.Namespace) -> int:
 
-    assistant = open_from(args)
-    ans = assistant.ask(args.question, filters=_filters(args))
+    filters = _filters(args)  # a bad filter is refused before the index and models load
+    ans = ask_guarded(open_from(args), args.question, filters=filters)
     print(json.dumps(ans.to_json(), indent=2, ensure_ascii=False) if args.json else answer_text(ans))
     return 0
 
@@ -120,7 +127,10 @@ def _terminal_chat(args: argparse.Namespace) -> int:
             print("(new conversation)")
             continue
         if line:
-            print(answer_text(assistant.ask(line, conv, filters=_filters(args))))
+            try:
+                print(answer_text(ask_guarded(assistant, line, conv, filters=_filters(args))))
+            except ValueError as e:  # one line, and the chat goes on
+                print(f"newsdesk: {e}")
             print()
 
 

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 from assistant.conversation import Conversation
+from assistant.guard import ask_guarded
 from assistant.pipeline import Assistant
 from assistant.settings import AskSettings
 from index.build import build_index, collection_dir
@@ -50,7 +51,8 @@ class Desk:
 
     def ask(self, question: str, conversation: Conversation, filters: Filters = Filters(),
             settings: AskSettings | None = None):
-        return self.assistant.ask(question, conversation, filters, settings)
+        """The Answer; a bad filter raises its ValueError, any other failure an AnsweringError (one line)."""
+        return ask_guarded(self.assistant, question, conversation, filters, settings)
 
     def articles(self) -> list[list]:
         idx = self.assistant.index

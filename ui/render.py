@@ -21,7 +21,7 @@ _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augu
 
 
 def display_date(iso: str | None) -> str:
-    """"2022-01-10T23:10" -> "10 January 2022, 23:10"; "--01-25" -> "25 January (year not stated)"."""
+    """"2022-01-10T23:10" -> "10 January 2022, 23:10"; "--01-25" -> "25 January, year not stated"."""
     if not iso:
         return "undated"
     m = re.fullmatch(r"(\d{4}|-)-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}))?", iso)
@@ -29,7 +29,7 @@ def display_date(iso: str | None) -> str:
         return iso
     year, month, day, time = m.groups()
     text = f"{int(day)} {_MONTHS[int(month) - 1]}"
-    text += " (year not stated)" if year == "-" else f" {year}"
+    text += ", year not stated" if year == "-" else f" {year}"
     return f"{text}, {time}" if time else text
 
 
@@ -40,8 +40,34 @@ def citation_label(c: Citation) -> str:
         parts.append(c.dateline)
     if c.speaker:
         parts.append(f"{c.speaker} speaking")
-    title = c.title or c.article_id
-    return f"[{c.number}] {' · '.join(parts)} — {title[:90]}"
+    return f"[{c.number}] {' · '.join(parts)} — {short_title(c.title or c.article_id)}"
+
+
+def short_title(title: str, limit: int = 90) -> str:
+    """The title, cut at a word boundary (with "…") when longer than limit."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    cut = title[: limit + 1].rsplit(" ", 1)[0].rstrip(",;:—-")
+    return (cut if cut else title[:limit]) + "…"
+
+
+def confidence_text(ans: Answer) -> str:
+    """The calibrated confidence in words a reader can act on (a "possible" answer is always low)."""
+    c = ans.confidence
+    if getattr(ans, "tier", None) == "possible":
+        return "Low confidence: a possible answer only. Read the quoted sentence before relying on it."
+    if c >= 0.75:
+        return "High confidence: the quoted sentence states this directly."
+    if c >= 0.5:
+        return "Moderate confidence: check the quoted sentence."
+    return "Low confidence: read the quoted sentence before relying on it."
+
+
+def quoted(text: str) -> str:
+    """The sentence in quotation marks, unless it already starts with its own."""
+    t = text.strip()
+    return t if t[:1] in "“\"‘'«" else f"“{t}”"
 
 
 def resolved_date_line(d) -> str:
@@ -66,7 +92,7 @@ def answer_parts(ans: Answer) -> list[tuple[str, object]]:
             parts.append(("answer", f"{ans.answer}"))
         parts += [("date", d) for d in getattr(ans, "resolved_dates", ())]
         parts.append(("quote", ans.quote or ""))
-        parts.append(("confidence", f"confidence {ans.confidence:.2f}"))
+        parts.append(("confidence", confidence_text(ans)))
     parts += [("citation", c) for c in ans.citations]
     if ans.query and ans.query != ans.question:
         parts.append(("query", f"searched for: {ans.query}"))
@@ -88,7 +114,7 @@ def answer_markdown(ans: Answer) -> str:
         elif kind == "date":
             lines.append(f"<small>{esc(resolved_date_line(value))}</small>")
         elif kind == "quote":
-            lines.append(f"> “{esc(value)}” [1]")
+            lines.append(f"> {esc(quoted(value))} [1]")
         elif kind in ("confidence", "query"):
             lines.append(f"<small>{esc(value)}</small>" + ("\n" if kind == "confidence" else ""))
         elif kind == "citation":
@@ -109,7 +135,7 @@ def answer_text(ans: Answer) -> str:
         elif kind == "date":
             lines.append(f"Date: {resolved_date_line(value)}")
         elif kind == "quote":
-            lines.append(f"Quote: “{value}” [1]")
+            lines.append(f"Quote: {quoted(value)} [1]")
         elif kind == "citation":
             lines.append(citation_label(value))
             lines.append(f"    {value.article_id} [{value.start}:{value.end}]")
@@ -120,7 +146,7 @@ def answer_text(ans: Answer) -> str:
     return "\n".join(lines) + groups_text(ans)
 
 
-def article_html(article: Article, start: int | None = None, end: int | None = None) -> str:
+def article_html(article: Article, start: int | None = None, end: int | None = None, speaker: str | None = None) -> str:
     """The whole article, escaped, with [start, end) highlighted (id "cited") and boilerplate greyed.
 
     Built from the article's offsets, never re-typed: concatenating the pieces gives article.text.
@@ -143,12 +169,18 @@ def article_html(article: Article, start: int | None = None, end: int | None = N
     if start is not None:  # one anchor at the start of the highlight, for scrolling
         text = text.replace('<mark class="nd-cited">', '<mark class="nd-cited" id="nd-cited">', 1)
     meta = []
-    for label, value in (("Outlet", article.outlet and article.outlet.value), ("Date", article.date and display_date(article.date.iso)),
-                         ("Dateline", article.dateline and article.dateline.value), ("Article", article.id)):
+    for label, value in (("Outlet", article.outlet and article.outlet.value),
+                         ("Date", display_date(article.date.iso if article.date else None)),
+                         ("Dateline", article.dateline and article.dateline.value), ("Speaker", speaker),
+                         ("Article", article.id)):
         if value:
             meta.append(f"<b>{label}</b> {html.escape(value)}")
+    url = getattr(article, "url", None)
+    if url and re.match(r"https?://", url):  # a link only to the web, never javascript: or data:
+        meta.append(f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">original article ↗</a>')
     title = html.escape(article.title.value if article.title else article.id)
-    return (f'<div class="nd-article"><h3>{title}</h3><p class="nd-meta">{" · ".join(meta)}</p>'
+    # the header sticks to the top of the scrolling panel, so the source stays named beside the passage
+    return (f'<div class="nd-article"><div class="nd-head"><h3>{title}</h3><p class="nd-meta">{" · ".join(meta)}</p></div>'
             f'<div class="nd-text">{text}</div></div>')
 
 

@@ -70,7 +70,7 @@ def test_ask_and_open_citation(page):
 def test_follow_up_question(page):
     ask(page, "When was the INF Treaty signed?", 1)
     text = ask(page, "And when did it enter into force?", 2)
-    assert "June 1, 1988" in text and "searched for:" in text
+    assert "June 1, 1988" in text and "Understood as:" in text
     shot(page, "03-follow-up")
 
 

@@ -27,8 +27,8 @@ def test_answer_markdown_escapes_and_shows_citations():
     ans = Answer("q", "q (ctx)", "<b>x</b>", "<b>x</b> *y*", 0.8, False, (c,), 1, 0, 5)
     md = answer_markdown(ans)
     assert "<b>" not in md and "&lt;b&gt;" in md and "\\*y\\*" in md
-    assert "\\[1\\] TASS · 25 January (year not stated) · Ryabkov speaking — T" in md
-    assert "searched for: q (ctx)" in md
+    assert "\\[1\\] TASS · 25 January, year not stated · Ryabkov speaking — T" in md
+    assert "searched for: q (ctx)" in md and "confidence 0.8" not in md and "High confidence" in md
     abst = answer_markdown(Answer("q", "q", None, None, 0.1, True, (c,)))
     assert "do not answer" in abst and "not an answer" in abst
 
