@@ -15,11 +15,13 @@ class Span:
 
 @dataclass(frozen=True)
 class Field:
-    """A metadata value and, when the article text states it, where: text[start:end]."""
+    """A metadata value and, when the article text states it, where: text[start:end].
+    source says where the value came from when it matters ("page", "htmldate", "text"; None: the file or text)."""
 
     value: str
     start: int | None = None
     end: int | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class PubDate:
     minute: int | None = None
     start: int | None = None
     end: int | None = None
+    source: str | None = None  # as Field.source
 
     def sort_key(self) -> tuple[int, int, int]:
         """Key for date-range filters; an unknown year sorts as unknown (0)."""
@@ -59,6 +62,9 @@ class Article:
     outlet: Field | None = None
     url: str | None = None
     excluded: tuple[Span, ...] = field(default_factory=tuple)
+    author: Field | None = None
+    fetched_at: str | None = None  # a fetched web page: when it was fetched (ISO 8601, UTC)
+    updated_at: str | None = None  # ... and when a changed version last replaced it
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -73,6 +79,7 @@ class Article:
             title=opt(Field, d.get("title")), date=opt(PubDate, d.get("date")),
             dateline=opt(Field, d.get("dateline")), outlet=opt(Field, d.get("outlet")),
             url=d.get("url"), excluded=tuple(Span(**s) for s in d.get("excluded", ())),
+            author=opt(Field, d.get("author")), fetched_at=d.get("fetched_at"), updated_at=d.get("updated_at"),
         )
 
 
