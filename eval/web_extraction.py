@@ -2,7 +2,8 @@
 
 Each page NAME.html in the folder has a gold file NAME.gold.json: "main" (sentences of the article
 that must be in the stored text), "boilerplate" (lines of page chrome that must not be), and "meta"
-(title, author, sitename, date YYYY-MM-DD, url, dateline; null where the page has none). A gold
+(title, author, sitename, date YYYY-MM-DD, url, dateline; null where the page has none;
+compared case-insensitively: "LISA MASCARO" is Lisa Mascaro). A gold
 file {"skip": true} marks a page with no article, which must be skipped. Pages are read through the
 same path as `newsdesk index build` (index.loading then index.build.prepare).
 
@@ -71,7 +72,8 @@ def score_page(html_path: Path, gold: dict) -> PageScore:
         want, got = gold["meta"].get(f), score.got[f]
         if f == "url" and want and got:
             want, got = normalize_url(want), normalize_url(got)
-        score.meta[f] = (want is None and got is None) or (want is not None and got is not None and _norm(want) == _norm(got))
+        score.meta[f] = (want is None and got is None) or (
+            want is not None and got is not None and _norm(want).casefold() == _norm(got).casefold())
     return score
 
 
@@ -105,7 +107,7 @@ def table(scores: list[PageScore]) -> str:
     rows = [head, "|" + "---|" * (3 + len(FIELDS))]
     for s in scores:
         if s.skipped_ok is not None:
-            rows.append(f"| {s.name} (no article) | skipped: {'yes' if s.skipped_ok else 'NO'} | | " + " | " * len(FIELDS))
+            rows.append(f"| {s.name} (no article) | skipped: {'yes' if s.skipped_ok else 'NO'} | |" + " |" * len(FIELDS))
             continue
         marks = " | ".join("✓" if s.meta[f] else f"✗ ({s.got.get(f)!s:.30})" for f in FIELDS)
         rows.append(f"| {s.name} | {s.main[0]}/{s.main[1]} | {s.boiler[0]}/{s.boiler[1]} | {marks} |")
