@@ -164,6 +164,24 @@ def _add_commands(sub) -> None:
     e.set_defaults(func=cmd_eval)
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    from ui.collect_cli import run_add
+
+    return run_add(args)
+
+
+@register
+def _add_add(sub) -> None:
+    a = sub.add_parser("add", help="fetch web pages (or a feed's new items) into the collection and index them")
+    a.add_argument("urls", nargs="*", metavar="URL", help="http(s) URLs of article pages")
+    a.add_argument("--feed", action="append", default=[], metavar="FEED_URL", help="an RSS or Atom feed (repeatable)")
+    a.add_argument("--index", help="index folder (default: $NEWSDESK_INDEX or .newsdesk/index)")
+    a.add_argument("--model", help="sentence-transformers model name or local path (for a new index)")
+    a.add_argument("--timeout", type=float, default=10.0, help="seconds to connect and between reads (default 10)")
+    a.add_argument("--max-mb", type=float, default=5.0, help="largest page to fetch, in MB (default 5)")
+    a.set_defaults(func=cmd_add)
+
+
 def cmd_reader_train(args: argparse.Namespace) -> int:
     from assistant.training import TrainConfig, train
 
