@@ -227,3 +227,22 @@ def write_and_rebuild(staged: list[Staged], root: Path, rebuild: Callable[[list[
     except BaseException:
         changes.rollback()
         raise
+
+
+def collect_all(urls: list[str], feeds: list[str], collection: Path, policy: FetchPolicy,
+                taken: Iterable[str] = (), progress: Callable[[int, int, str], None] | None = None) -> CollectReport:
+    """Pages (fetched again when known) and the new items of each feed, staged together; a feed that
+    cannot be read is one line in failed."""
+    report = collect(list(urls), collection, policy, taken=taken, progress=progress) if urls else CollectReport()
+    for feed in feeds:
+        try:
+            part = collect_feed(feed, collection, policy, taken=taken, progress=progress)
+        except FetchError as e:
+            report.failed.append(str(e))
+            continue
+        ids = {s.id for s in report.staged}
+        report.staged += [s for s in part.staged if s.id not in ids]
+        report.unchanged += part.unchanged
+        report.known += part.known
+        report.failed += part.failed
+    return report

@@ -11,9 +11,11 @@ import gradio as gr
 
 from assistant.conversation import Conversation
 from assistant.retrieval import Filters
+from index.fetch import FetchPolicy
 from index.settings import Settings
 
 from .desk import Desk, UploadError
+from .roles import Access, access_from
 from .render import answer_markdown, article_html, citation_label, history_text
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,7 @@ mark.nd-cited { background: #ffe066; padding: 1px 0; }
 """
 SCROLL_JS = "() => { setTimeout(() => { const m = document.getElementById('nd-cited'); if (m) m.scrollIntoView({block: 'center'}); }, 150); }"
 ARTICLE_COLUMNS = ["id", "title", "outlet", "date", "dateline", "chunks", "origin"]
+NOT_EDITOR = "**Not allowed:** only editors can change the collection."
 
 
 def _choices(answer) -> list[tuple[str, str]]:
@@ -42,7 +45,10 @@ def _choices(answer) -> list[tuple[str, str]]:
     return [(citation_label(c) + tag, str(c.number)) for c in answer.citations]
 
 
-def build_app(desk: Desk) -> gr.Blocks:
+def build_app(desk: Desk, access: Access = Access()) -> gr.Blocks:
+    def may_edit(request: gr.Request | None) -> bool:  # checked on the server for every change
+        return access.can_edit(getattr(request, "username", None))
+
     with gr.Blocks(title="newsdesk") as app:
         conv_state = gr.State(None)
         answers_state = gr.State([])
@@ -73,14 +79,22 @@ def build_app(desk: Desk) -> gr.Blocks:
                                     elem_id="nd-panel")
         with gr.Tab("Sources"):
             table = gr.Dataframe(value=desk.articles(), headers=ARTICLE_COLUMNS, interactive=False, elem_id="nd-sources")
-            upload = gr.File(label="Add articles (.txt, .md, .html, .jsonl)", file_count="multiple",
-                             file_types=[".txt", ".md", ".html", ".htm", ".jsonl"], elem_id="nd-upload")
-            add = gr.Button("Add to the collection", elem_id="nd-add")
+            role_note = gr.Markdown(elem_id="nd-role")
+            with gr.Column(visible=access.can_edit(None), elem_id="nd-editor") as editor:
+                upload = gr.File(label="Add articles (.txt, .md, .html, .jsonl)", file_count="multiple",
+                                 file_types=[".txt", ".md", ".html", ".htm", ".jsonl"], elem_id="nd-upload")
+                add = gr.Button("Add to the collection", elem_id="nd-add")
+                with gr.Row():
+                    urls_box = gr.Textbox(label="Web pages to fetch (one URL a line)", lines=2, scale=3,
+                                          placeholder="https://…", elem_id="nd-urls", max_length=20_000)
+                    feed_box = gr.Textbox(label="RSS or Atom feed (adds its new items)", scale=2,
+                                          placeholder="https://…/feed.xml", elem_id="nd-feed", max_length=2_000)
+                fetch = gr.Button("Fetch and add", elem_id="nd-fetch")
+                with gr.Row():
+                    rm_choice = gr.Dropdown(desk.removable(), label="Uploaded article to remove", elem_id="nd-rm-choice")
+                    rm_confirm = gr.Checkbox(label="Yes, remove it from the collection", elem_id="nd-rm-confirm")
+                    rm = gr.Button("Remove", variant="stop", elem_id="nd-rm")
             src_msg = gr.Markdown(elem_id="nd-sources-msg")
-            with gr.Row():
-                rm_choice = gr.Dropdown(desk.removable(), label="Uploaded article to remove")
-                rm_confirm = gr.Checkbox(label="Yes, remove it from the collection")
-                rm = gr.Button("Remove", variant="stop")
         with gr.Tab("Evaluation"):
             with gr.Row():
                 ds = gr.Radio(["Seeds Q&A set", "Super Bowl benchmark", "Uploaded file"], value="Seeds Q&A set",
@@ -145,7 +159,9 @@ def build_app(desk: Desk) -> gr.Blocks:
 
         new.click(reset, None, [chatbot, conv_state, answers_state, cites, shown, panel])
 
-        def add_files(files, progress=gr.Progress()):
+        def add_files(files, request: gr.Request, progress=gr.Progress()):
+            if not may_edit(request):
+                return NOT_EDITOR, desk.articles(), gr.update(), gr.update(), None
             progress(0.1, desc="indexing")
             try:
                 msg = desk.add_files([Path(f if isinstance(f, str) else f.name) for f in (files or [])])
@@ -158,7 +174,25 @@ def build_app(desk: Desk) -> gr.Blocks:
 
         add.click(add_files, [upload], [src_msg, table, rm_choice, outlets, upload])
 
-        def remove(name, confirmed):
+        def add_web(urls, feed, request: gr.Request, progress=gr.Progress()):
+            if not may_edit(request):
+                return NOT_EDITOR, desk.articles(), gr.update(), gr.update(), gr.update(), gr.update()
+            progress(0.1, desc="fetching")
+            try:
+                msg = desk.add_web((urls or "").splitlines(), [feed or ""])
+            except UploadError as e:
+                return f"**Not added:** {e}", desk.articles(), gr.update(), gr.update(), gr.update(), gr.update()
+            except Exception as e:  # a failed rebuild was rolled back; the page stays up
+                log.exception("fetch failed")
+                msg = f"**Not added:** {type(e).__name__}: {e}"
+            return (msg, desk.articles(), gr.update(choices=desk.removable()), gr.update(choices=desk.outlets()),
+                    "", "")
+
+        fetch.click(add_web, [urls_box, feed_box], [src_msg, table, rm_choice, outlets, urls_box, feed_box])
+
+        def remove(name, confirmed, request: gr.Request):
+            if not may_edit(request):
+                return NOT_EDITOR, desk.articles(), gr.update()
             if not name:
                 return "Choose an uploaded article first.", desk.articles(), gr.update()
             if not confirmed:
@@ -210,22 +244,28 @@ def build_app(desk: Desk) -> gr.Blocks:
 
         run.click(evaluate, [ds, ev_file, limit], [ev_metrics, plot_hits, plot_types, ev_table, downloads])
 
-        def refresh():  # every new page sees the collection as it is now, not as it was at start-up
-            return desk.articles(), gr.update(choices=desk.removable()), gr.update(choices=desk.outlets())
+        def refresh(request: gr.Request):  # every new page sees the collection as it is now, and its role
+            user = getattr(request, "username", None)
+            role = access.role(user)
+            who = f"Signed in as **{user}** ({role})." if user else f"You are {'an' if role == 'editor' else 'a'} {role}."
+            note = (f"{who} Editors can add and remove articles." if role == "editor" else
+                    f"{who} {access.describe()}." if access.read_only or not access.users else
+                    f"{who} Only editors can add or remove articles.")
+            return (desk.articles(), gr.update(choices=desk.removable()), gr.update(choices=desk.outlets()),
+                    gr.update(visible=role == "editor"), note)
 
-        app.load(refresh, None, [table, rm_choice, outlets])
+        app.load(refresh, None, [table, rm_choice, outlets, editor, role_note])
     return app
 
 
-def serve(root: Path, settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None) -> int:
+def serve(root: Path, settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: list[str] | str | None = None,
+          read_only: bool = False, allow_private_urls: bool = False) -> int:
     """Load the index and serve the UI (blocking)."""
-    desk = Desk(root, settings)
-    app = build_app(desk)
-    auth = auth or os.environ.get("NEWSDESK_AUTH")
-    credentials = tuple(auth.split(":", 1)) if auth else None
-    if auth and (credentials is None or len(credentials) != 2):
-        raise ValueError("--auth takes user:password")
-    print(f"newsdesk: serving {root} on http://{host}:{port}")
-    app.queue(default_concurrency_limit=4).launch(server_name=host, server_port=port, auth=credentials,
+    access = access_from([auth] if isinstance(auth, str) else auth, os.environ.get("NEWSDESK_AUTH"), read_only, host)
+    desk = Desk(root, settings, fetch_policy=FetchPolicy(allow_private=allow_private_urls))
+    app = build_app(desk, access)
+    print(f"newsdesk: serving {root} on http://{host}:{port} ({access.describe()})")
+    app.queue(default_concurrency_limit=4).launch(server_name=host, server_port=port,
+                                                   auth=access.check_password if access.users else None,
                                                    css=CSS, max_file_size="10mb", show_error=False, quiet=True)
     return 0

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from index.build import collection_dir
-from index.collect import CollectReport, collect, collect_feed, write_and_rebuild
-from index.fetch import FetchError, FetchPolicy
+from index.collect import collect_all, write_and_rebuild
+from index.fetch import FetchPolicy
 from index.store import IndexError_, read_manifest
 from ui.commands import index_dir, settings_from
 
@@ -38,18 +38,7 @@ def run_add(args: argparse.Namespace) -> int:
                          max_bytes=int(args.max_mb * 1024 * 1024), allow_private=True)
     stored = {p.stem for p in collection.glob("*.html")} if collection.is_dir() else set()
     taken = _indexed_ids(root) - stored  # ids of articles from the source folders
-    report = collect(list(args.urls), collection, policy, taken=taken, progress=_progress) if args.urls else CollectReport()
-    for feed in args.feed:
-        try:
-            part = collect_feed(feed, collection, policy, taken=taken, progress=_progress)
-        except FetchError as e:
-            report.failed.append(str(e))
-            continue
-        ids = {s.id for s in report.staged}
-        report.staged += [s for s in part.staged if s.id not in ids]
-        report.unchanged += part.unchanged
-        report.known += part.known
-        report.failed += part.failed
+    report = collect_all(args.urls, args.feed, collection, policy, taken=taken, progress=_progress)
     for line in report.failed:
         print(f"newsdesk: error: {line}", file=sys.stderr)
     for s in report.staged:

@@ -64,7 +64,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
         return _terminal_chat(args)
     from ui.app import serve
 
-    return serve(index_dir(args), settings_from(args), host=args.host, port=args.port, auth=args.auth)
+    return serve(index_dir(args), settings_from(args), host=args.host, port=args.port, auth=args.auth,
+                 read_only=args.read_only, allow_private_urls=args.allow_private_urls)
 
 
 def _terminal_chat(args: argparse.Namespace) -> int:
@@ -141,7 +142,11 @@ def _add_commands(sub) -> None:
     c.add_argument("--terminal", action="store_true", help="chat in this terminal")
     c.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
     c.add_argument("--port", type=int, default=7860)
-    c.add_argument("--auth", help="user:password for the UI (or $NEWSDESK_AUTH)")
+    c.add_argument("--auth", action="append", metavar="USER:PASSWORD[:ROLE]",
+                   help="a user of the UI, role reader (default) or editor; repeatable (or $NEWSDESK_AUTH, comma-separated)")
+    c.add_argument("--read-only", action="store_true", help="nobody can add or remove articles from the page")
+    c.add_argument("--allow-private-urls", action="store_true",
+                   help="let the page fetch loopback, private and link-local addresses (refused by default)")
     _query_options(c)
     c.set_defaults(func=cmd_chat)
 
