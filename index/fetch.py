@@ -155,6 +155,8 @@ def fetch(url: str, policy: FetchPolicy = FetchPolicy(), accept: tuple[str, ...]
                             raise FetchError(f"{original}: took longer than {policy.total_s:.0f} s")
                     return Fetched(original, url, ctype, bytes(body))
             raise FetchError(f"{original}: more than {policy.max_redirects} redirects")
+    except BlockedAddress as e:
+        raise BlockedAddress(f"{original}: {e}" if url == original else f"{original}: redirected to {url}: {e}") from None
     except FetchError:
         raise
     except httpx.TimeoutException:

@@ -249,7 +249,7 @@ def build_app(desk: Desk, access: Access = Access()) -> gr.Blocks:
             role = access.role(user)
             who = f"Signed in as **{user}** ({role})." if user else f"You are {'an' if role == 'editor' else 'a'} {role}."
             note = (f"{who} Editors can add and remove articles." if role == "editor" else
-                    f"{who} {access.describe()}." if access.read_only or not access.users else
+                    f"{access.describe()}." if access.read_only or not access.users else
                     f"{who} Only editors can add or remove articles.")
             return (desk.articles(), gr.update(choices=desk.removable()), gr.update(choices=desk.outlets()),
                     gr.update(visible=role == "editor"), note)

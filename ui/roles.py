@@ -71,11 +71,11 @@ class Access:
 
     def describe(self) -> str:
         if self.read_only:
-            return "read-only: nobody can change the collection from the page"
+            return "This chat is read-only: nobody can change the collection from the page"
         if self.users:
             return "; ".join(f"{u.name} ({u.role})" for u in self.users)
         return "the local user is an editor" if self.local else \
-            "no --auth on a network address: the page is read-only (add --auth NAME:PASSWORD:editor to edit)"
+            "Served on a network address without --auth, so nobody can change the collection from the page"
 
 
 def access_from(auth: list[str] | None, env: str | None = None, read_only: bool = False,

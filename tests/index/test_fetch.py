@@ -80,7 +80,7 @@ def test_redirect_hops_are_checked_too(site, monkeypatch):
     # 127.0.0.1 plays a public site; its redirect to ::1 (loopback) must be refused at the hop.
     monkeypatch.setattr(fetch_mod, "is_public", lambda ip: ip == "127.0.0.1")
     site.redirect("/to-loopback", "http://[::1]:9/secret")
-    with pytest.raises(BlockedAddress):
+    with pytest.raises(BlockedAddress, match=r"/to-loopback: redirected to http://\[::1\]:9/secret: ::1 resolves"):
         fetch(site.url + "/to-loopback", FetchPolicy(timeout_s=1.0, allow_private=False))
     assert fetch(site.url + "/news/globalwire-geneva-talks.html", FetchPolicy(timeout_s=1.0, allow_private=False))
 
