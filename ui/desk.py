@@ -58,10 +58,16 @@ class Desk:
         per = {}
         for c in idx.chunks:
             per[c.article_id] = per.get(c.article_id, 0) + 1
-        uploaded = {p.stem for p in self.collection.glob("*")} if self.collection.is_dir() else set()
+        collection = self.collection.resolve()
+
+        def origin(a) -> str:  # by the file it was read from: a page's id comes from its URL, not its file name
+            path = a.source.rsplit(":", 1)[0] if ".jsonl:" in a.source else a.source  # "file.jsonl:LINE"
+            if Path(path).resolve().parent != collection:
+                return "source folder"
+            return "fetched" if a.fetched_at else "uploaded"
+
         return [[a.id, a.title.value if a.title else "", a.outlet.value if a.outlet else "",
-                 a.date.iso if a.date else "", a.dateline.value if a.dateline else "", per.get(a.id, 0),
-                 ("fetched" if a.fetched_at else "uploaded") if a.id in uploaded else "source folder"]
+                 a.date.iso if a.date else "", a.dateline.value if a.dateline else "", per.get(a.id, 0), origin(a)]
                 for a in idx.articles.values()]
 
     def outlets(self) -> list[str]:

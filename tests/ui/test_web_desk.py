@@ -67,3 +67,14 @@ def test_roles():
     assert access_from(["x:y"], env="dan:pw:editor").users[0].name == "x"  # the command line wins
     with pytest.raises(ValueError):
         Access((parse_user("a:b"), parse_user("a:c")))
+
+
+def test_uploaded_saved_page_is_its_main_text_under_its_url_id(tmp_path, seeds_copy, fake_settings):
+    from localweb import PAGES
+
+    desk = _desk(tmp_path, seeds_copy, fake_settings, allow_private=False)
+    desk.add_files([PAGES / "harbour-post-housing.html"])
+    row = next(r for r in desk.articles() if r[2] == "The Harbour Post")
+    assert row[0].startswith("harbourpost-example-council-approves-homes-former-dockyard-") and row[6] == "uploaded"
+    article = desk.assistant.index.articles[row[0]]
+    assert "Who actually believes the school" not in article.text and article.author.value == "Priya Natarajan"
