@@ -56,12 +56,13 @@ class Fetched:
     final_url: str
     content_type: str
     body: bytes
+    charset: str | None = None  # as the server declared it
 
-    def text(self, charset: str | None = None) -> str:
-        """The body as text: the charset the server declared, else what the page itself says."""
-        if charset:
+    def text(self) -> str:
+        """The body as text: in the charset the server declared, else the one the page states or looks like."""
+        if self.charset:
             try:
-                return self.body.decode(charset, errors="replace")
+                return self.body.decode(self.charset, errors="replace")
             except LookupError:
                 pass
         return decode_file(self.body)
@@ -153,7 +154,7 @@ def fetch(url: str, policy: FetchPolicy = FetchPolicy(), accept: tuple[str, ...]
                             raise FetchError(f"{original}: larger than the {policy.max_bytes // 1024} KiB limit")
                         if time.monotonic() > deadline:
                             raise FetchError(f"{original}: took longer than {policy.total_s:.0f} s")
-                    return Fetched(original, url, ctype, bytes(body))
+                    return Fetched(original, url, ctype, bytes(body), r.charset_encoding)
             raise FetchError(f"{original}: more than {policy.max_redirects} redirects")
     except BlockedAddress as e:
         raise BlockedAddress(f"{original}: {e}" if url == original else f"{original}: redirected to {url}: {e}") from None

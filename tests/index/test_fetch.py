@@ -39,6 +39,14 @@ def test_failures_are_one_line_naming_the_url(site, path, why):
     assert why in msg and msg.startswith(site.url + path) and "\n" not in msg
 
 
+def test_text_in_the_declared_charset_or_the_pages_own(site):
+    page = "<html><head><meta charset='iso-8859-1'><title>Caf\xe9</title></head><body><p>Z\xfcrich caf\xe9</p></body></html>"
+    got = fetch(site.page("/latin", page.encode("latin-1"), "text/html; charset=iso-8859-1"), FAST)
+    assert got.charset == "iso-8859-1" and "Zürich café" in got.text()
+    got = fetch(site.page("/latin-meta", page.encode("latin-1"), "text/html"), FAST)
+    assert got.charset is None and "Zürich café" in got.text()
+
+
 def test_too_many_redirects(site):
     for i in range(7):
         site.redirect(f"/hop{i}", f"/hop{i + 1}")
