@@ -11,6 +11,7 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.settings import Fusion
+from index.fetch import FetchPolicy
 
 from . import chat
 from .commands import Config
@@ -20,6 +21,7 @@ from .examples import pick_examples
 from .filters import FilterError, build_filters
 from .newsroom_tabs import CSS as NEWSROOM_CSS, add_tabs
 from .render import article_html, citation_label, display_date, history_text, timeline_choice, timeline_html
+from .roles import Access, access_from
 
 log = logging.getLogger(__name__)
 BENCHMARK = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "squad-v1.1-dev-super-bowl-50.json"
@@ -53,6 +55,7 @@ document.addEventListener('click', (ev) => {
 SOURCE_COLUMNS = ["title", "outlet", "date", "dateline", "chunks", "origin", "id"]
 PANEL_EMPTY = "<p><i>Click a citation, or a [n] marker in an answer, to see the passage in its article.</i></p>"
 STORAGE_KEY = "newsdesk-conversation"
+NOT_EDITOR = "**Not allowed:** only editors can change the collection."
 
 
 def _choices(answer) -> list[tuple[str, str]]:
@@ -83,8 +86,12 @@ def _examples(desk: Desk):
         return []
 
 
-def build_app(desk: Desk, storage_secret: str | None = None) -> gr.Blocks:
+def build_app(desk: Desk, access: Access = Access(), storage_secret: str | None = None) -> gr.Blocks:
     examples = _examples(desk)
+
+    def may_edit(request: gr.Request | None) -> bool:  # checked on the server for every change
+        return access.can_edit(getattr(request, "username", None))
+
     with gr.Blocks(title="newsdesk") as app:
         stored = gr.BrowserState(chat.empty(), storage_key=STORAGE_KEY, secret=storage_secret)
         shown = gr.State(None)  # position of the answer whose citations are listed
@@ -179,14 +186,22 @@ def build_app(desk: Desk, storage_secret: str | None = None) -> gr.Blocks:
         with gr.Tab("Sources"):
             table = gr.Dataframe(value=_source_rows(desk), headers=SOURCE_COLUMNS, interactive=False, elem_id="nd-sources",
                                  wrap=True, column_widths=["34%", "9%", "17%", "12%", "6%", "9%", "13%"])
-            upload = gr.File(label="Add articles (.txt, .md, .html, .jsonl)", file_count="multiple",
-                             file_types=[".txt", ".md", ".html", ".htm", ".jsonl"], elem_id="nd-upload")
-            add = gr.Button("Add to the collection", elem_id="nd-add")
+            role_note = gr.Markdown(elem_id="nd-role")
+            with gr.Column(visible=access.can_edit(None), elem_id="nd-editor") as editor:
+                upload = gr.File(label="Add articles (.txt, .md, .html, .jsonl)", file_count="multiple",
+                                 file_types=[".txt", ".md", ".html", ".htm", ".jsonl"], elem_id="nd-upload")
+                add = gr.Button("Add to the collection", elem_id="nd-add")
+                with gr.Row():
+                    urls_box = gr.Textbox(label="Web pages to fetch (one URL a line)", lines=2, scale=3,
+                                          placeholder="https://…", elem_id="nd-urls", max_length=20_000)
+                    feed_box = gr.Textbox(label="RSS or Atom feed (adds its new items)", scale=2,
+                                          placeholder="https://…/feed.xml", elem_id="nd-feed", max_length=2_000)
+                fetch = gr.Button("Fetch and add", elem_id="nd-fetch")
+                with gr.Row():
+                    rm_choice = gr.Dropdown(desk.removable(), label="Uploaded article to remove", elem_id="nd-rm-choice")
+                    rm_confirm = gr.Checkbox(label="Yes, remove it from the collection", elem_id="nd-rm-confirm")
+                    rm = gr.Button("Remove", variant="stop", elem_id="nd-rm")
             src_msg = gr.Markdown(elem_id="nd-sources-msg")
-            with gr.Row():
-                rm_choice = gr.Dropdown(desk.removable(), label="Uploaded article to remove", elem_id="nd-rm-choice")
-                rm_confirm = gr.Checkbox(label="Yes, remove it from the collection", elem_id="nd-rm-confirm")
-                rm = gr.Button("Remove", variant="stop", elem_id="nd-rm")
         with gr.Tab("Evaluation"):
             with gr.Row():
                 ds = gr.Radio(["Seeds Q&A set", "Super Bowl benchmark", "Uploaded file"], value="Seeds Q&A set",
@@ -306,7 +321,9 @@ def build_app(desk: Desk, storage_secret: str | None = None) -> gr.Blocks:
         export_all.click(lambda s, p: export(s, p, True), [stored, shown], [export_file, export_text],
                          api_visibility="private")
 
-        def add_files(files, progress=gr.Progress()):
+        def add_files(files, request: gr.Request, progress=gr.Progress()):
+            if not may_edit(request):
+                return NOT_EDITOR, _source_rows(desk), gr.update(), gr.update(), None
             progress(0.1, desc="indexing")
             try:
                 msg = desk.add_files([Path(f if isinstance(f, str) else f.name) for f in (files or [])])
@@ -319,7 +336,25 @@ def build_app(desk: Desk, storage_secret: str | None = None) -> gr.Blocks:
 
         add.click(add_files, [upload], [src_msg, table, rm_choice, outlets, upload])
 
-        def remove(name, confirmed):
+        def add_web(urls, feed, request: gr.Request, progress=gr.Progress()):
+            if not may_edit(request):
+                return NOT_EDITOR, _source_rows(desk), gr.update(), gr.update(), gr.update(), gr.update()
+            progress(0.1, desc="fetching")
+            try:
+                msg = desk.add_web((urls or "").splitlines(), [feed or ""])
+            except UploadError as e:
+                return f"**Not added:** {e}", _source_rows(desk), gr.update(), gr.update(), gr.update(), gr.update()
+            except Exception as e:  # a failed rebuild was rolled back; the page stays up
+                log.exception("fetch failed")
+                msg = f"**Not added:** {type(e).__name__}: {e}"
+            return (msg, _source_rows(desk), gr.update(choices=desk.removable()), gr.update(choices=desk.outlets()),
+                    "", "")
+
+        fetch.click(add_web, [urls_box, feed_box], [src_msg, table, rm_choice, outlets, urls_box, feed_box])
+
+        def remove(name, confirmed, request: gr.Request):
+            if not may_edit(request):
+                return NOT_EDITOR, _source_rows(desk), gr.update()
             if not name:
                 return "Choose an uploaded article first.", _source_rows(desk), gr.update(), gr.update()
             if not confirmed:
@@ -362,29 +397,35 @@ def build_app(desk: Desk, storage_secret: str | None = None) -> gr.Blocks:
 
         run.click(evaluate, [ds, ev_file, limit], [ev_metrics, plot_hits, plot_types, ev_table, downloads])
 
-        def restore(stored_):
-            """A reload or a new tab: the stored conversation, and the collection as it is now."""
+        def restore(stored_, request: gr.Request):
+            """A reload or a new tab: the stored conversation, the collection as it is now, and the user's role."""
             turns = chat.turns_of(stored_)
             pos = len(turns) - 1 if turns else None
+            user = getattr(request, "username", None)
+            role = access.role(user)
+            who = f"Signed in as **{user}** ({role})." if user else f"You are {'an' if role == 'editor' else 'a'} {role}."
+            note = (f"{who} Editors can add and remove articles." if role == "editor" else
+                    f"{access.describe()}." if access.read_only or not access.users else
+                    f"{who} Only editors can add or remove articles.")
             return (chat.history(turns), _after(turns, pos), pos, _source_rows(desk),
-                    gr.update(choices=desk.removable()), gr.update(choices=desk.outlets()))
+                    gr.update(choices=desk.removable()), gr.update(choices=desk.outlets()),
+                    gr.update(visible=role == "editor"), note)
 
-        app.load(restore, [stored], [chatbot, cites, shown, table, rm_choice, outlets])
+        app.load(restore, [stored], [chatbot, cites, shown, table, rm_choice, outlets, editor, role_note])
     return app
 
 
-def serve(root: Path, config: Config, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None) -> int:
+def serve(root: Path, config: Config, host: str = "127.0.0.1", port: int = 7860, auth: list[str] | str | None = None,
+          read_only: bool = False, allow_private_urls: bool = False) -> int:
     """Load the index and serve the UI (blocking)."""
-    desk = Desk(root, config)
+    access = access_from([auth] if isinstance(auth, str) else auth, os.environ.get("NEWSDESK_AUTH"), read_only, host)
+    desk = Desk(root, config, fetch_policy=FetchPolicy(allow_private=allow_private_urls))
     # a stable secret per collection, so that a conversation stored in the browser survives a server restart
     secret = os.environ.get("NEWSDESK_STORAGE_SECRET") or hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:32]
-    app = build_app(desk, storage_secret=secret)
-    auth = auth or os.environ.get("NEWSDESK_AUTH")
-    credentials = tuple(auth.split(":", 1)) if auth else None
-    if auth and (credentials is None or len(credentials) != 2):
-        raise ValueError("--auth takes user:password")
-    print(f"newsdesk: serving {root} on http://{host}:{port}")
-    app.queue(default_concurrency_limit=4).launch(server_name=host, server_port=port, auth=credentials,
+    app = build_app(desk, access, storage_secret=secret)
+    print(f"newsdesk: serving {root} on http://{host}:{port} ({access.describe()})")
+    app.queue(default_concurrency_limit=4).launch(server_name=host, server_port=port,
+                                                   auth=access.check_password if access.users else None,
                                                    css=CSS + NEWSROOM_CSS, head=HEAD, max_file_size="10mb",
                                                    show_error=False, quiet=True)
     return 0

@@ -105,7 +105,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
         return _terminal_chat(args)
     from ui.app import serve
 
-    return serve(index_dir(args), settings_from(args), host=args.host, port=args.port, auth=args.auth)
+    return serve(index_dir(args), settings_from(args), host=args.host, port=args.port, auth=args.auth,
+                 read_only=args.read_only, allow_private_urls=args.allow_private_urls)
 
 
 def _terminal_chat(args: argparse.Namespace) -> int:
@@ -231,7 +232,11 @@ def _add_commands(sub) -> None:
     c.add_argument("--terminal", action="store_true", help="chat in this terminal")
     c.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
     c.add_argument("--port", type=int, default=7860)
-    c.add_argument("--auth", help="user:password for the UI (or $NEWSDESK_AUTH)")
+    c.add_argument("--auth", action="append", metavar="USER:PASSWORD[:ROLE]",
+                   help="a user of the UI, role reader (default) or editor; repeatable (or $NEWSDESK_AUTH, comma-separated)")
+    c.add_argument("--read-only", action="store_true", help="nobody can add or remove articles from the page")
+    c.add_argument("--allow-private-urls", action="store_true",
+                   help="let the page fetch loopback, private and link-local addresses (refused by default)")
     _query_options(c)
     c.set_defaults(func=cmd_chat)
 
@@ -249,6 +254,24 @@ def _add_commands(sub) -> None:
     e.add_argument("--command-line", help=argparse.SUPPRESS)
     _ask_options(e)
     e.set_defaults(func=cmd_eval)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from ui.collect_cli import run_add
+
+    return run_add(args)
+
+
+@register
+def _add_add(sub) -> None:
+    a = sub.add_parser("add", help="fetch web pages (or a feed's new items) into the collection and index them")
+    a.add_argument("urls", nargs="*", metavar="URL", help="http(s) URLs of article pages")
+    a.add_argument("--feed", action="append", default=[], metavar="FEED_URL", help="an RSS or Atom feed (repeatable)")
+    a.add_argument("--index", help="index folder (default: $NEWSDESK_INDEX or .newsdesk/index)")
+    a.add_argument("--model", help="sentence-transformers model name or local path (for a new index)")
+    a.add_argument("--timeout", type=float, default=10.0, help="seconds to connect and between reads (default 10)")
+    a.add_argument("--max-mb", type=float, default=5.0, help="largest page to fetch, in MB (default 5)")
+    a.set_defaults(func=cmd_add)
 
 
 _TRAIN_FLAGS = ("data", "out", "max_examples", "epochs", "lr", "neg_ratio", "window_chars", "init", "max_minutes",

@@ -24,8 +24,7 @@ def cmd_quotes(args: argparse.Namespace) -> int:
         raise ValueError("give words to search the quotations for, or --speaker NAME")
     if args.limit < 1:
         raise ValueError("-n takes a number of at least 1")
-    settings = settings_from(args)
-    index = NewsIndex(index_dir(args), settings)
+    index = NewsIndex(index_dir(args), embed_batch=settings_from(args).build.embed_batch)
     hits = search_quotes(index, what, speaker=speaker, filters=_filters(args), limit=args.limit)
     if args.json:
         print(json.dumps({"speaker": speaker, "query": what, "quotes": [asdict(h) for h in hits]}, indent=2,
@@ -42,9 +41,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     if args.limit < 1:
         raise ValueError("-n takes a number of at least 1")
-    settings = settings_from(args)
-    index = NewsIndex(index_dir(args), settings)
-    hits = search(index, Retriever(index, settings), args.query, _filters(args), sort=args.sort, limit=args.limit)
+    cfg = settings_from(args)
+    index = NewsIndex(index_dir(args), embed_batch=cfg.build.embed_batch)
+    hits = search(index, Retriever(index, cfg.ask), args.query, _filters(args), sort=args.sort, limit=args.limit)
     if args.json:
         print(json.dumps({"query": args.query, "sort": args.sort, "hits": [asdict(h) for h in hits]}, indent=2,
                          ensure_ascii=False))

@@ -117,6 +117,9 @@ def test_damaged_upload_changes_nothing(page, tmp_path):
     f = tmp_path / "broken.txt"
     f.write_bytes(b"\x00\xff\x00binary")
     page.get_by_role("tab", name="Sources").click()
+    # the page's load event (fresh table, role note) has finished, so nothing changes under the test
+    page.wait_for_function("() => /You are|Signed in as/.test((document.querySelector('#nd-role') || {}).innerText || '')",
+                           timeout=60_000)
     before = page.locator("#nd-sources").inner_text()
     page.set_input_files("#nd-upload input[type=file]", str(f))
     page.wait_for_timeout(1500)

@@ -34,7 +34,7 @@ class _Panicking:
 
 @pytest.fixture(scope="module")
 def desk(seed_index_dir, seed_assistant):
-    return Desk(seed_index_dir, seed_assistant.settings, assistant=seed_assistant)
+    return Desk(seed_index_dir, assistant=seed_assistant)
 
 
 def test_a_failure_inside_answering_is_one_message_and_the_session_goes_on(desk):
