@@ -32,6 +32,7 @@ class AnswerCandidate:
     sentence_end: int
     score: float  # reader confidence in [0, 1]
     no_answer: float = 0.0  # reader's belief that the passages do not answer, in [0, 1]
+    features: dict[str, float] = field(default_factory=dict, compare=False)  # the evidence the score came from
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ class Answer:
     """What the assistant says: a short answer, the verbatim quote, and numbered citations.
 
     When abstained, answer and quote are None and the citations are the nearest passages,
-    "nearest, not an answer".
+    "nearest, not an answer". A "possible" answer is given with its quote and citation, marked as
+    low confidence.
     """
 
     question: str
@@ -74,6 +76,7 @@ class Answer:
     calibrated: bool = False  # confidence is a fitted P(correct), not the reader's raw score
     resolved_dates: tuple = ()  # index.dates.ResolvedDate of the date expressions in the answer span (derived)
     groups: tuple = ()  # assistant.sources.AnswerGroup: what each source says, side by side
+    tier: str = "answered"  # "answered", "possible" (low confidence, shown as a possible answer) or "abstained"
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -179,7 +179,7 @@ def is_followup(question: str) -> bool:
 
 def trusted_answer(turn: Answer) -> str | None:
     """The turn's short answer when it may be carried into a follow-up: not abstained, not a possible answer."""
-    if turn.abstained or not turn.answer or getattr(turn, "tier", None) == "possible":
+    if turn.abstained or not turn.answer or turn.tier == "possible":
         return None
     return turn.answer
 

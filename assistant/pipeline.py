@@ -1,9 +1,7 @@
 """The Assistant: question -> rewritten query -> passages -> reader -> cited, calibrated Answer."""
 from __future__ import annotations
 
-import json
 import logging
-import math
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -14,6 +12,7 @@ from index.newsindex import NewsIndex
 from index.store_api import Filters, Store
 
 from .answer import Answer, AnswerCandidate, Citation, Passage
+from .calibration import Calibration, load_calibration
 from .attribution import speaker
 from .conversation import Conversation, no_words_note, rewrite
 from .guard import clean_text, reader_note, with_language_note
@@ -26,22 +25,22 @@ from .settings import AskSettings, ReaderSettings
 from .sources import group_answers
 
 log = logging.getLogger(__name__)
-CALIBRATION = Path(__file__).with_name("calibration.json")
 _NORMALISE = re.compile(r"\s+")
 
 
-def load_calibration(reader_name: str) -> dict | None:
-    """Logistic weights mapping answer features to P(correct) and the abstention threshold, per reader
-    (fitted on SQuAD train by eval/calibrate.py); None when this reader has not been calibrated."""
-    if CALIBRATION.is_file():
-        entry = json.loads(CALIBRATION.read_text()).get(reader_name)
-        if entry and {"features", "weights", "bias", "threshold"} <= set(entry):
-            return entry
-    return None
+def _norm_answer(store: Store, c: AnswerCandidate) -> str:
+    text = store.articles[c.article_id].text[c.start:c.end] if c.start is not None else ""
+    return " ".join(tokenize(text))
 
 
-def features(best: AnswerCandidate, retrieval: Retrieval, store: Store, question: str) -> dict[str, float]:
-    """The evidence an answer rests on, each in about [0, 1]."""
+def features(candidates: tuple[AnswerCandidate, ...], retrieval: Retrieval, store: Store,
+             question: str) -> dict[str, float]:
+    """The evidence the best answer rests on, each in about [0, 1]: the reader's own evidence for it, how
+    far it leads the best different answer, how many read passages propose it, and the retrieval's."""
+    best = candidates[0]
+    mine = _norm_answer(store, best)
+    others = [c.score for c in candidates[1:] if _norm_answer(store, c) != mine]
+    support = {c.sentence_id for c in candidates if _norm_answer(store, c) == mine} if mine else set()
     sent = store.sentences[best.sentence_id]
     q_tokens = tokenize(retrieval.query)
     top = [set(tokenize(p.text)) for p in retrieval.passages[:3]]
@@ -55,14 +54,19 @@ def features(best: AnswerCandidate, retrieval: Retrieval, store: Store, question
         "cover3": lexical_overlap(q_tokens, set().union(*top), store),
         "typed": 1.0 if (kind is None or best.start is not None) else 0.0,
         "no_answer": best.no_answer,
+        "margin": best.score - max(others, default=0.0),
+        "support": min(len(support), 3) / 3,
+        **{f"span_{k}": v for k, v in best.features.items()},
     }
 
 
-def calibrated(feats: dict[str, float], calibration: dict | None) -> float:
-    if calibration is None:  # uncalibrated: the reader's own score
-        return float(feats["reader"])
-    z = calibration["bias"] + sum(w * feats.get(f, 0.0) for f, w in zip(calibration["features"], calibration["weights"]))
-    return 1.0 / (1.0 + math.exp(-z))
+def tier_of(confidence: float, calibration: Calibration | None, settings: AskSettings) -> str:
+    """answered / possible / abstained by the calibrated thresholds; uncalibrated, one threshold."""
+    if calibration is None:
+        return "answered" if confidence >= settings.abstain_below else "abstained"
+    if confidence >= calibration.answer_at:
+        return "answered"
+    return "possible" if confidence >= calibration.possible_at else "abstained"
 
 
 def merge_spans(spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -115,8 +119,9 @@ class Assistant:
     def index(self) -> Store:  # the name the UI layer uses
         return self.store
 
-    def threshold(self, settings: AskSettings) -> float:
-        return settings.abstain_below if self.calibration is None else self.calibration["threshold"]
+    def confidence(self, feats: dict[str, float]) -> float:
+        """P(the answer is right) by the calibration; uncalibrated, the reader's own score."""
+        return self.calibration.confidence(feats) if self.calibration else float(feats["reader"])
 
     def citation(self, number: int, article_id: str, start: int, end: int) -> Citation:
         a = self.store.articles[article_id]
@@ -132,7 +137,7 @@ class Assistant:
     def _abstain(self, question: str, query: str, passages: list[Passage], confidence: float,
                  note: str | None = None) -> Answer:
         return Answer(question=question, query=query, answer=None, quote=None, confidence=confidence,
-                      abstained=True, citations=self._nearest(passages[:3]), note=note)
+                      abstained=True, citations=self._nearest(passages[:3]), note=note, tier="abstained")
 
     def ask(self, question: str, conversation: Conversation | None = None, filters: Filters = Filters(),
             settings: AskSettings | None = None) -> Answer:
@@ -159,7 +164,7 @@ class Assistant:
         query = rewrite(question, conversation)  # before the check: "Where was he when he said it?" is all pronouns
         if not tokenize(query):
             answer = Answer(question=question, query="", answer=None, quote=None, confidence=0.0, abstained=True,
-                            note=no_words_note(question))
+                            note=no_words_note(question), tier="abstained")
             return Trace(question, "", None, (), None, answer)
         note = note or reader_note(self.reader, query)
         retriever = self.retriever if s is self.settings else Retriever(self.store, s)
@@ -173,13 +178,15 @@ class Assistant:
         if not candidates:
             return Trace(question, query, retrieval, (), None, self._abstain(question, query, passages, 0.0, note))
         best = candidates[0]
-        feats = features(best, retrieval, self.store, question)
-        confidence = calibrated(feats, self.calibration)
-        if s.abstain and confidence < self.threshold(s):
+        feats = features(candidates, retrieval, self.store, question)
+        confidence = self.confidence(feats)
+        tier = tier_of(confidence, self.calibration, s)
+        if tier == "abstained" and s.abstain:
             answer = self._abstain(question, query, passages, confidence, note)
         else:
             answer = self._answer(question, query, best, passages, confidence, note)
-            answer = replace(answer, groups=group_answers(list(candidates), self.store, question))
+            answer = replace(answer, tier="possible" if tier == "abstained" else tier,
+                             groups=group_answers(list(candidates), self.store, question))
         return Trace(question, query, retrieval, candidates, feats, answer)
 
     def _answer(self, question: str, query: str, best: AnswerCandidate, passages: list[Passage],

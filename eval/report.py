@@ -27,6 +27,11 @@ def metrics_table(summary: dict) -> str:
              f"| abstained on unanswerable ({ab['unanswerable']}) | {_pct(ab['abstained_on_unanswerable'])} |",
              f"| wrongly abstained on answerable ({ab['answerable']}) | {_pct(ab['wrongly_abstained'])} |",
              f"| latency p50 / p95 ms | {summary['latency_ms']['p50']:.1f} / {summary['latency_ms']['p95']:.1f} |"]
+    if "tiers" in summary:
+        ti = summary["tiers"]
+        lines += ["", "| outcome | questions | of them answerable | right (gold in quote, gold cited) |", "|---|---|---|---|"]
+        for name, label in (("answered", "answered"), ("possible", "possible answer"), ("abstained", "abstained")):
+            lines.append(f"| {label} | {ti[name]['n']} | {ti[name]['answerable']} | {_pct(ti[name]['right'])} |")
     lines += ["", "| retriever | " + " | ".join(f"hit@{k}" for k in KS) + " | MRR |", "|---" * (len(KS) + 2) + "|"]
     for r in RETRIEVERS:
         lines.append(f"| {r} | " + " | ".join(f"{summary[r][f'hit@{k}']:.3f}" for k in KS) + f" | {summary[r]['mrr']:.3f} |")

@@ -78,6 +78,11 @@ class Row:
         s = self.scores()
         return self.answerable and not self.answer.abstained and (s["f1"] >= 0.5 or s["quote_hit"] == 1.0)
 
+    def right(self) -> bool:
+        """A given answer a reader can rely on: the gold answer in the quote, the gold source cited."""
+        s = self.scores()
+        return self.answerable and not self.answer.abstained and s["quote_hit"] == 1.0 and s["cited_gold"] == 1.0
+
 
 def run(dataset: Dataset, assistant: Assistant, limit: int | None = None, progress: bool = True,
         on_progress=None, gold: bool = False) -> list[Row]:
@@ -125,14 +130,26 @@ def summarize(rows: list[Row]) -> dict:
     summary["latency_ms"] = {"p50": M.percentile(lat, 50), "p95": M.percentile(lat, 95)}
     summary["by_type"] = {t: block([r for r in rows if r.q.qtype == t]) for t in TYPES if any(r.q.qtype == t for r in rows)}
     answered = [r for r in rows if not r.answer.abstained]
-    summary["calibration"] = M.calibration_bins([r.answer.confidence for r in answered], [r.correct() for r in answered])
+    summary["calibration"] = M.calibration_bins([r.answer.confidence for r in answered], [r.right() for r in answered])
+    summary["tiers"] = tiers(rows)
     return summary
+
+
+def tiers(rows: list[Row]) -> dict:
+    """The three outcomes separately: how many of each, and how often the answers given in each are right."""
+    out = {}
+    for tier in ("answered", "possible", "abstained"):
+        rs = [r for r in rows if r.answer.tier == tier]
+        given = [r for r in rs if r.answerable]
+        out[tier] = {"n": len(rs), "answerable": len(given),
+                     "right": M.mean([float(r.right()) for r in rs]) if rs and tier != "abstained" else None}
+    return out
 
 
 def prediction(row: Row) -> dict:
     a = row.answer
     return {"id": row.q.id, "question": row.q.question, "query": a.query, "answer": a.answer, "quote": a.quote,
-            "abstained": a.abstained, "confidence": round(a.confidence, 4), "gold": list(row.q.answers),
+            "abstained": a.abstained, "tier": a.tier, "confidence": round(a.confidence, 4), "gold": list(row.q.answers),
             "answerable": row.answerable,
             "citations": [{"number": c.number, "article_id": c.article_id, "start": c.start, "end": c.end,
                            "text": c.text, "speaker": c.speaker} for c in a.citations]}

@@ -44,10 +44,7 @@ def answer_from_json(d: dict) -> Answer:
     fields = {k: v for k, v in d.items() if k in _ANSWER_FIELDS}
     fields["citations"] = tuple(Citation(**{k: v for k, v in c.items() if k in _CITATION_FIELDS})
                                 for c in d.get("citations", ()))
-    ans = Answer(**fields)
-    if "tier" in d and "tier" not in _ANSWER_FIELDS:  # kept for the renderer until Answer has the field
-        object.__setattr__(ans, "tier", d["tier"])
-    return ans
+    return Answer(**fields)
 
 
 def answer_of(turn: dict) -> Answer | None:
@@ -101,7 +98,7 @@ def answer_message(ans: Answer, pos: int, filters: str | None = None) -> str:
         if ans.citations:
             lines.append("\nNearest passages, *not an answer*:\n")
     else:
-        if getattr(ans, "tier", None) == "possible":
+        if ans.tier == "possible":
             lines.append("⚠️ **Possible answer** (not sure):\n")
         if ans.answer:
             lines.append(f"**{esc(ans.answer)}** {_marker(pos, ans.answer_citation or 1)}\n")
@@ -178,7 +175,7 @@ def export_markdown(turns: list[dict], only: int | None = None) -> str:
         if ans.abstained:
             out += ["**The articles do not answer this question.** Nearest passages, not an answer:", ""]
         else:
-            if getattr(ans, "tier", None) == "possible":
+            if ans.tier == "possible":
                 out += ["**Possible answer** (low confidence)", ""]
             if ans.answer:
                 out += [f"**Answer:** {_md_text(ans.answer)} [{ans.answer_citation or 1}]", ""]

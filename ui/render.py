@@ -55,7 +55,7 @@ def short_title(title: str, limit: int = 90) -> str:
 def confidence_text(ans: Answer) -> str:
     """The calibrated confidence in words a reader can act on (a "possible" answer is always low)."""
     c = ans.confidence
-    if getattr(ans, "tier", None) == "possible":
+    if ans.tier == "possible":
         return "Low confidence: a possible answer only. Read the quoted sentence before relying on it."
     if c >= 0.75:
         return "High confidence: the quoted sentence states this directly."
@@ -110,7 +110,8 @@ def answer_markdown(ans: Answer) -> str:
         elif kind == "nearest":
             lines.append("Nearest passages, *not an answer*:")
         elif kind == "answer":
-            lines.append(f"**{esc(value)}** [{ans.answer_citation}]")
+            mark = "⚠️ Possible answer: " if ans.tier == "possible" else ""
+            lines.append(f"{mark}**{esc(value)}** [{ans.answer_citation}]")
         elif kind == "date":
             lines.append(f"<small>{esc(resolved_date_line(value))}</small>")
         elif kind == "quote":
@@ -131,7 +132,8 @@ def answer_text(ans: Answer) -> str:
         if kind == "note":
             lines.append(f"({value})")
         elif kind == "answer":
-            lines.append(f"Answer: {value} [{ans.answer_citation}]")
+            label = "Possible answer (low confidence)" if ans.tier == "possible" else "Answer"
+            lines.append(f"{label}: {value} [{ans.answer_citation}]")
         elif kind == "date":
             lines.append(f"Date: {resolved_date_line(value)}")
         elif kind == "quote":

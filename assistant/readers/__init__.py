@@ -37,9 +37,12 @@ def load_reader(settings: ReaderSettings = ReaderSettings()) -> Reader:
         return RuleReader()
     from . import span  # torch and transformers load only when a trained reader is wanted
 
+    from ..calibration import load_calibration
+
     folder = settings.folder()
     if span.available(folder):
-        return span.SpanReader.load(folder, quantize=settings.int8)
+        fitted = load_calibration(span.SpanReader.name)
+        return span.SpanReader.load(folder, quantize=settings.int8, ranker=fitted.ranker if fitted else None)
     if kind is ReaderKind.TRAINED:
         raise FileNotFoundError(f"no trained reader weights at {folder}")
     log.warning("no trained reader at %s: answering with the rule reader", folder)

@@ -1,15 +1,11 @@
 """The trained span reader: MiniLM with a start/end head (training/reader.py), shipped in models/reader.
 
-For each of the top passages, p(start = i) and p(end = j) come from a softmax over the window's
-tokens, [CLS] included; a span's score is p(start) * p(end) and the no-answer score is
-p(start = CLS) * p(end = CLS). Across passages, spans rank by
-
-    score = p(span) * sqrt(fused retrieval score of its passage) * (0.5 + lex(q, sentence)) / 1.5
-
-(lex: the idf-weighted share of the question's terms in the span's sentence), which beat p(span)
-alone on an open corpus of SQuAD train articles: F1 50.5 -> 54.0 with the retrieval factor, 57.0
-with both; right paragraph 0.687 -> 0.737 -> 0.793 (eval/RESULTS.md). The best span is kept inside one sentence, so the
-quote that carries it is always a whole sentence of the article.
+The top passages are read in one batch. In each window, p(start = i) and p(end = j) come from a
+softmax over the window's tokens, [CLS] included; the best few non-overlapping spans of each window are
+candidates. Across passages they are ranked by the fitted cross-passage ranker (readers/ranking.py);
+without one, by p(span) * sqrt(fused retrieval score) * (0.5 + lex(q, sentence)) / 1.5, the earlier
+single-passage rule. A span is kept inside one sentence, so the quote that carries it is always a
+whole sentence of the article.
 """
 from __future__ import annotations
 
@@ -22,7 +18,9 @@ from index.bm25 import tokenize
 from index.store_api import Store
 
 from ..answer import AnswerCandidate, Passage
+from ..qtypes import expected_kind, typed_spans
 from .evidence import lexical_overlap
+from .ranking import Logistic
 
 log = logging.getLogger(__name__)
 MAX_LEN = 256
@@ -30,6 +28,7 @@ STRIDE = 96
 MAX_ANSWER_TOKENS = 30
 MIN_CONTEXT_TOKENS = STRIDE + 32  # the tokenizer panics unless a window's context is longer than STRIDE
 TOP = 20
+SPANS_PER_WINDOW = 3  # candidates per window for the cross-passage ranker (readers/ranking.py)
 
 
 def available(folder: Path) -> bool:
@@ -40,18 +39,19 @@ class SpanReader:
     """Reads passages with the trained model; int8 dynamic quantization on CPU when asked."""
 
     name = "trained"
-    # Passages read: on SQuAD train's validation articles as an open corpus (eval/tune_reading.py,
-    # eval/RESULTS.md) the top passage alone gave F1 55.7 / quote hit 0.720 against 57.3 / 0.720 for
-    # two and 55.8 / 0.663 for five, at a fifth of the five-passage cost (42 vs 203 ms).
-    passages = 1
+    # Passages read, in one batch: chosen by eval/experiments/tune_reading.py on SQuAD train's validation
+    # articles with the cross-passage ranker (eval/RESULTS.md). Without a ranker, more passages lost
+    # quote hit (per-window scores do not compare across passages).
+    passages = 3
 
-    def __init__(self, model, tokenizer, name: str = "trained"):
+    def __init__(self, model, tokenizer, name: str = "trained", ranker: Logistic | None = None):
         self.model = model
         self.tokenizer = tokenizer
         self.name = name
+        self.ranker = ranker
 
     @classmethod
-    def load(cls, folder: Path, quantize: bool = False) -> "SpanReader":
+    def load(cls, folder: Path, quantize: bool = False, ranker: Logistic | None = None) -> "SpanReader":
         import torch
         from transformers import AutoModelForQuestionAnswering, AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -62,7 +62,7 @@ class SpanReader:
         model = AutoModelForQuestionAnswering.from_pretrained(str(folder), dtype=torch.float32).eval()
         if quantize:
             model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-        return cls(model, tokenizer, "trained-int8" if quantize else "trained")
+        return cls(model, tokenizer, "trained-int8" if quantize else "trained", ranker)
 
     def fit_question(self, question: str) -> str:
         """The question cut to the tokens a window can hold beside MIN_CONTEXT_TOKENS of context."""
@@ -70,8 +70,10 @@ class SpanReader:
         spans = self.tokenizer(question, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
         return question if len(spans) <= room else question[: spans[room - 1][1]]
 
-    def score_windows(self, question: str, contexts: list[str]) -> list[tuple[int, int, float, float, int]]:
-        """For each context: (char start, char end, span prob, no-answer prob, context index) of its best span."""
+    def score_windows(self, question: str, contexts: list[str], per_window: int = SPANS_PER_WINDOW
+                      ) -> list[tuple[int, int, float, float, float, int]]:
+        """The best spans of each window: (char start, char end, log p(span) in its window, log p(no answer)
+        in its window, raw logit margin of the span over no-answer, context index), best first per window."""
         import torch
 
         if not contexts:
@@ -84,6 +86,7 @@ class SpanReader:
         owner = enc.pop("overflow_to_sample_mapping").numpy()
         with torch.inference_mode():
             out = self.model(**enc)
+        raw_s, raw_e = out.start_logits.float().numpy(), out.end_logits.float().numpy()
         start = torch.log_softmax(out.start_logits.float(), -1).numpy()
         end = torch.log_softmax(out.end_logits.float(), -1).numpy()
         results = []
@@ -91,25 +94,30 @@ class SpanReader:
             seq = np.array([s if s is not None else -1 for s in enc.sequence_ids(w)])
             ctx = np.flatnonzero(seq == 1)
             null = float(start[w, 0] + end[w, 0])
-            best = (-np.inf, 0, 0)
+            null_raw = float(raw_s[w, 0] + raw_e[w, 0])
             s_top = ctx[np.argsort(-start[w, ctx])[:TOP]]
             e_top = ctx[np.argsort(-end[w, ctx])[:TOP]]
-            for i in s_top:
-                for j in e_top:
-                    if i <= j < i + MAX_ANSWER_TOKENS and start[w, i] + end[w, j] > best[0]:
-                        best = (float(start[w, i] + end[w, j]), int(i), int(j))
-            if best[0] == -np.inf:
-                continue
-            cs, ce = int(offsets[w, best[1], 0]), int(offsets[w, best[2], 1])
-            results.append((cs, ce, float(np.exp(best[0])), float(np.exp(null)), int(owner[w])))
+            pairs = sorted(((float(start[w, i] + end[w, j]), int(i), int(j)) for i in s_top for j in e_top
+                            if i <= j < i + MAX_ANSWER_TOKENS), reverse=True)
+            taken: list[tuple[int, int]] = []
+            for logp, i, j in pairs:
+                if len(taken) == per_window:
+                    break
+                if any(i <= b and a <= j for a, b in taken):  # overlapping spans are one reading
+                    continue
+                taken.append((i, j))
+                gap = float(raw_s[w, i] + raw_e[w, j]) - null_raw
+                results.append((int(offsets[w, i, 0]), int(offsets[w, j, 1]), logp, null, gap, int(owner[w])))
         return results
 
     def read(self, question: str, query: str, passages: list[Passage], store: Store,
              qvec: np.ndarray) -> list[AnswerCandidate]:
         found = self.score_windows(query, [p.text for p in passages])
         q_tokens = tokenize(query)
+        kind = expected_kind(question)
+        sent_cos: dict[int, float] = {}
         out = []
-        for cs, ce, p_span, p_null, k in found:
+        for cs, ce, logp, null_logp, gap, k in found:
             p = passages[k]
             a_start, a_end = p.start + cs, p.start + ce
             sid = next((i for i in store.chunks[p.chunk_id].sentences
@@ -121,12 +129,31 @@ class SpanReader:
             text = store.articles[p.article_id].text
             while a_end > a_start and text[a_end - 1] in " ,;:":
                 a_end -= 1
-            lex = lexical_overlap(q_tokens, set(tokenize(sent.text)), store)
-            score = p_span * float(np.sqrt(max(p.score, 1e-6))) * (0.5 + lex) / 1.5
-            out.append(AnswerCandidate(p.article_id, a_start, a_end, sid, sent.start, sent.end, score, p_null))
+            if a_end <= a_start:
+                continue
+            if sid not in sent_cos:
+                sent_cos[sid] = float(store.sentence_vectors([sid])[0] @ qvec) if qvec is not None else 0.0
+            feats = {
+                "span_logp": max(logp, -20.0) / 10, "null_gap": float(np.clip(gap, -20, 20)) / 10,
+                "retrieval": p.score, "inv_rank": 1.0 / p.rank,
+                "lex": lexical_overlap(q_tokens, set(tokenize(sent.text)), store),
+                "type_bad": float(bool(kind) and not _has_type(kind, sent.text, a_start - sent.start, a_end - sent.start)),
+                "dense": sent_cos[sid],
+            }
+            if self.ranker is not None:
+                score = self.ranker(feats)
+            else:  # unfitted: the per-window probability, weighted by retrieval and the question's terms
+                score = float(np.exp(logp)) * float(np.sqrt(max(p.score, 1e-6))) * (0.5 + feats["lex"]) / 1.5
+            out.append(AnswerCandidate(p.article_id, a_start, a_end, sid, sent.start, sent.end, score,
+                                       float(np.exp(null_logp)), feats))
         best: dict[tuple, AnswerCandidate] = {}
         for c in out:  # the same span from overlapping chunks: keep the surer reading
             key = (c.article_id, c.start, c.end)
             if key not in best or c.score > best[key].score:
                 best[key] = c
         return sorted(best.values(), key=lambda c: (-c.score, c.sentence_id))
+
+
+def _has_type(kind: str, sentence: str, start: int, end: int) -> bool:
+    """The span overlaps a span of the expected kind in its sentence (a date for when, ...)."""
+    return any(s < end and start < e for s, e in typed_spans(kind, sentence))

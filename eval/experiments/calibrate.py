@@ -1,15 +1,26 @@
-"""Calibrate answer confidence and choose the abstention threshold on SQuAD *train* data, never on eval sets.
+"""Fit the trained reader's cross-passage span ranker, its answer confidence, and the two thresholds
+(answer, possible answer) on SQuAD *train*'s validation articles (eval/splits.py); never on eval sets.
 
     newsdesk calibrate [--reader trained]      (python -m eval.experiments.calibrate)
 
-From the training file's validation articles (eval/splits.py) we index half of each
-article's paragraphs and ask:
-  * questions whose paragraph is indexed            -> answerable
-  * questions whose paragraph was left out          -> unanswerable, on topic (the article is there)
-  * questions from articles not in the index at all -> unanswerable, off topic
-A logistic regression maps the answer's features (assistant.pipeline.features) to P(correct), where
-correct = answerable, the gold answer inside the quote and the gold paragraph cited. The threshold
-is the lowest that answers at most `max_false_answer` of the unanswerable questions.
+An open corpus is built from the validation articles with about half of each article's paragraphs
+indexed. Questions are then:
+  * answerable: their paragraph is indexed;
+  * unanswerable, on topic: their paragraph was left out, but the rest of the article is there;
+  * unanswerable, off topic: from training articles that are not in the index at all.
+Every question goes through Assistant.trace, the pipeline that answers users, never abstaining.
+
+1. Ranker: on answerable questions, each candidate span (three per window, three passages read) is
+   labelled right when it is in the gold paragraph with F1 >= 0.5 to a gold answer; a logistic model
+   over readers/ranking.RANK_FEATURES gives P(right), which ranks spans across passages.
+2. Confidence: on a set as answerable as not (on-topic unanswerable twice the off-topic), with the
+   ranker in place, the best answer is correct when the question is answerable, the gold answer is in
+   the quoted sentence and the gold paragraph is cited; a logistic model over CONFIDENCE_FEATURES
+   gives P(correct).
+3. Thresholds, by a stated objective: `answer` is the lowest confidence at which the answers given
+   are right at least ANSWER_PRECISION of the time; `possible` is the lowest confidence at which the
+   possible answers (between the two) are right at least POSSIBLE_PRECISION of the time and no more
+   than MAX_ON_TOPIC_POSSIBLE of the on-topic unanswerable questions get even a possible answer.
 """
 from __future__ import annotations
 
@@ -19,8 +30,10 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.pipeline import CALIBRATION, Assistant
-from assistant.settings import AskSettings, ReaderSettings
+from assistant.calibration import CALIBRATION
+from assistant.pipeline import Assistant
+from assistant.readers.ranking import RANK_FEATURES, Logistic
+from assistant.settings import AskSettings, ReaderKind, ReaderSettings
 from index.build import build_index
 from index.embedding import load_embedder
 from index.newsindex import NewsIndex
@@ -29,11 +42,16 @@ from index.settings import BuildSettings
 from .. import metrics as M
 from ..splits import SQUAD_TRAIN, load_articles, split
 
-FEATURES = ["reader", "no_answer", "dense", "lex", "chunk_lex", "cover3", "typed"]
+CONFIDENCE_FEATURES = ["reader", "no_answer", "dense", "lex", "chunk_lex", "cover3", "typed", "margin", "support",
+                       "span_null_gap", "span_type_bad"]
+ANSWER_PRECISION = 0.90
+POSSIBLE_PRECISION = 0.50
+MAX_ON_TOPIC_POSSIBLE = 0.30
 
 
-def _fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 4000, lr: float = 0.5) -> tuple[np.ndarray, float]:
-    """Logistic regression by gradient descent on standardized-free features in [0, 1]."""
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 4000, lr: float = 0.5
+                 ) -> tuple[np.ndarray, float]:
+    """Logistic regression by gradient descent (features are in about [-2, 1])."""
     w, b = np.zeros(x.shape[1]), 0.0
     for _ in range(steps):
         p = 1 / (1 + np.exp(-(x @ w + b)))
@@ -43,31 +61,16 @@ def _fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 4000, lr: 
     return w, b
 
 
-def collect(assistant: Assistant, questions: list[dict]) -> tuple[np.ndarray, np.ndarray, list[bool]]:
-    """The confidence features of each question's answer, through the pipeline that answers users
-    (never abstaining, so every answer's features are seen)."""
-    xs, ys, answerable = [], [], []
-    always = assistant.settings.with_(abstain=False)
-    for q in questions:
-        t = assistant.trace(q["question"], settings=always)
-        if t.features is None:
-            continue
-        best, f = t.candidates[0], t.features
-        sent = assistant.store.sentences[best.sentence_id].text
-        correct = q["answerable"] and best.article_id == q["doc"] and M.quote_hit(sent, q["answers"]) == 1.0
-        xs.append([f[k] for k in FEATURES])
-        ys.append(float(correct))
-        answerable.append(q["answerable"])
-    return np.array(xs), np.array(ys), answerable
+def _model(names, w, b) -> Logistic:
+    return Logistic(tuple(names), tuple(float(v) for v in w), float(b))
 
 
-def calibrate(data: Path = SQUAD_TRAIN, reader: ReaderSettings = ReaderSettings(), work: Path = Path(".newsdesk/cache"),
-              per_kind: int = 250, max_false_answer: float = 0.02, seed: int = 7) -> dict:
+def corpus(seed: int, data: Path = SQUAD_TRAIN) -> tuple[list[dict], list[dict]]:
+    """The validation articles' documents (about half their paragraphs) and every question, labelled."""
     rng = random.Random(seed)
     arts = load_articles(data)
-    held, others = split(arts, "validation"), split(arts, "train")
     docs, questions = [], []
-    for a in held:
+    for a in split(arts, "validation"):
         for i, p in enumerate(a["paragraphs"]):
             doc = f"{a['title']}-{i:03d}"
             indexed = rng.random() < 0.5
@@ -75,12 +78,104 @@ def calibrate(data: Path = SQUAD_TRAIN, reader: ReaderSettings = ReaderSettings(
                 docs.append({"id": doc, "text": p["context"], "title": a["title"].replace("_", " ")})
             for qa in p["qas"]:
                 questions.append({"question": qa["question"], "answers": [x["text"] for x in qa["answers"]],
-                                  "doc": doc, "answerable": indexed})
-    off = [{"question": qa["question"], "answers": [], "doc": None, "answerable": False}
-           for a in rng.sample(others, 30) for p in a["paragraphs"][:3] for qa in p["qas"][:2]]
-    on = [q for q in questions if q["answerable"]]
-    un = [q for q in questions if not q["answerable"]]
-    sample = rng.sample(on, min(per_kind, len(on))) + rng.sample(un, min(per_kind, len(un))) + off[:per_kind // 2]
+                                  "doc": doc, "kind": "answerable" if indexed else "on-topic"})
+    questions += [{"question": qa["question"], "answers": [], "doc": None, "kind": "off-topic"}
+                  for a in rng.sample(split(arts, "train"), 40) for p in a["paragraphs"][:3] for qa in p["qas"][:2]]
+    return docs, questions
+
+
+def _span_right(store, c, q) -> bool:
+    text = store.articles[c.article_id].text[c.start:c.end] if c.start is not None else ""
+    return c.article_id == q["doc"] and M.f1(text, q["answers"]) >= 0.5
+
+
+def fit_ranker(assistant: Assistant, questions: list[dict]) -> tuple[Logistic, dict]:
+    always = assistant.settings.with_(abstain=False)
+    xs, ys = [], []
+    for q in questions:
+        for c in assistant.trace(q["question"], settings=always).candidates:
+            xs.append([c.features.get(f, 0.0) for f in RANK_FEATURES])
+            ys.append(float(_span_right(assistant.store, c, q)))
+    w, b = fit_logistic(np.array(xs), np.array(ys))
+    return _model(RANK_FEATURES, w, b), {"questions": len(questions), "candidates": len(ys), "right": int(sum(ys))}
+
+
+def collect(assistant: Assistant, questions: list[dict]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Each question's best answer: its confidence features, whether it is correct, the question's kind."""
+    always = assistant.settings.with_(abstain=False)
+    xs, ys, kinds = [], [], []
+    for q in questions:
+        t = assistant.trace(q["question"], settings=always)
+        if t.features is None:
+            continue
+        best = t.candidates[0]
+        sent = assistant.store.sentences[best.sentence_id].text
+        ok = q["kind"] == "answerable" and best.article_id == q["doc"] and M.quote_hit(sent, q["answers"]) == 1.0
+        xs.append([t.features.get(f, 0.0) for f in CONFIDENCE_FEATURES])
+        ys.append(float(ok))
+        kinds.append(q["kind"])
+    return np.array(xs), np.array(ys), kinds
+
+
+def thresholds(p: np.ndarray, y: np.ndarray, kinds: list[str]) -> tuple[float, float]:
+    """The two thresholds by the objective in the module docstring."""
+    grid = np.unique(np.round(p, 4))
+    answer_at = next((float(t) for t in grid if y[p >= t].mean() >= ANSWER_PRECISION), 1.0)
+    on_topic = np.array([k == "on-topic" for k in kinds])
+    possible_at = answer_at
+    for t in grid[grid < answer_at][::-1]:  # lower it while the possible tier still earns its name
+        band = (p >= t) & (p < answer_at)
+        if y[band].mean() < POSSIBLE_PRECISION or (p[on_topic] >= t).mean() > MAX_ON_TOPIC_POSSIBLE:
+            break
+        possible_at = float(t)
+    return answer_at, possible_at
+
+
+def outcomes(p: np.ndarray, y: np.ndarray, kinds: list[str], answer_at: float, possible_at: float) -> dict:
+    kinds_a = np.array(kinds)
+    ans = kinds_a == "answerable"
+    out = {"questions": len(y), "answerable": int(ans.sum()), "on_topic": int((kinds_a == "on-topic").sum()),
+           "off_topic": int((kinds_a == "off-topic").sum())}
+    answered, possible = p >= answer_at, (p >= possible_at) & (p < answer_at)
+    out["answered_right"] = float(y[answered].mean()) if answered.any() else None
+    out["possible_right"] = float(y[possible].mean()) if possible.any() else None
+    out["answerable_wrongly_abstained"] = float((p[ans] < possible_at).mean())
+    for k in ("on-topic", "off-topic"):
+        out[f"{k}_abstained"] = float((p[kinds_a == k] < possible_at).mean())
+    return out
+
+
+def curve_plot(p: np.ndarray, y: np.ndarray, kinds: list[str], answer_at: float, possible_at: float, path: Path) -> None:
+    """False answers (unanswerable questions given an answer) against wrong abstentions (answerable
+    questions given none), as the threshold moves; both thresholds marked."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    un = np.array([k != "answerable" for k in kinds])
+    ts = np.linspace(0, 1, 101)
+    fa = [(p[un] >= t).mean() for t in ts]
+    wa = [(p[~un] < t).mean() for t in ts]
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    ax.plot(fa, wa, label="threshold from 0 to 1")
+    for t, name in ((answer_at, "answer"), (possible_at, "possible answer")):
+        ax.plot([(p[un] >= t).mean()], [(p[~un] < t).mean()], "o", label=f"{name} at {t:.2f}")
+    ax.set_xlabel("false answers (share of unanswerable questions answered)")
+    ax.set_ylabel("wrong abstentions (share of answerable not answered)")
+    ax.set_title("Abstention trade-off, SQuAD train validation articles")
+    ax.legend(loc="upper right", fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def calibrate(data: Path = SQUAD_TRAIN, reader: ReaderSettings = ReaderSettings(kind=ReaderKind.TRAINED),
+              work: Path = Path(".newsdesk/cache"), rank_questions: int = 400, per_kind: int = 300, seed: int = 7,
+              plot: Path | None = Path("eval/results/calibration_curve.png")) -> dict:
+    rng = random.Random(seed)
+    docs, questions = corpus(seed, data)
     build = BuildSettings()
     folder = work / f"calibration-{seed}"
     (folder / "documents").mkdir(parents=True, exist_ok=True)
@@ -88,22 +183,30 @@ def calibrate(data: Path = SQUAD_TRAIN, reader: ReaderSettings = ReaderSettings(
     embedder = load_embedder(build.model)
     build_index([folder / "documents"], folder / "index", build, embedder)
     assistant = Assistant(NewsIndex(folder / "index", embedder), AskSettings(), reader_settings=reader)
-    x, y, answerable = collect(assistant, sample)
-    w, b = _fit(x, y)
+    result = {"reader": assistant.reader.name,
+              "data": "SQuAD v1.1 train, validation articles (eval/splits.py; see eval/experiments/calibrate.py)"}
+    by_kind = {k: [q for q in questions if q["kind"] == k] for k in ("answerable", "on-topic", "off-topic")}
+    for k in by_kind:
+        rng.shuffle(by_kind[k])
+    if hasattr(assistant.reader, "ranker"):
+        assistant.reader.ranker = None  # the ranker is fitted on the reader's unranked candidates
+        ranker, seen = fit_ranker(assistant, by_kind["answerable"][:rank_questions])
+        assistant.reader.ranker = ranker
+        result["ranker"] = {**ranker.to_json(), "fitted_on": seen}
+    sample = (by_kind["answerable"][rank_questions:rank_questions + per_kind]
+              + by_kind["on-topic"][:2 * per_kind // 3] + by_kind["off-topic"][:per_kind // 3])
+    x, y, kinds = collect(assistant, sample)
+    w, b = fit_logistic(x, y)
     p = 1 / (1 + np.exp(-(x @ w + b)))
-    un_p = sorted(p[i] for i, a in enumerate(answerable) if not a)
-    k = int(np.floor(max_false_answer * len(un_p)))
-    threshold = float(un_p[len(un_p) - k - 1]) + 1e-6 if un_p else 0.5
-    an = [i for i, a in enumerate(answerable) if a]
-    result = {
-        "reader": assistant.reader.name, "features": FEATURES, "weights": [round(float(v), 4) for v in w],
-        "bias": round(float(b), 4), "threshold": round(threshold, 4),
-        "measured": {"questions": len(y), "answerable": len(an), "unanswerable": len(un_p),
-                     "false_answer_rate": float(np.mean([p[i] >= threshold for i, a in enumerate(answerable) if not a])),
-                     "wrong_abstention_rate": float(np.mean([p[i] < threshold for i in an])),
-                     "accuracy_when_answering": float(np.mean([y[i] for i in range(len(y)) if p[i] >= threshold] or [0]))},
-        "data": "SQuAD v1.1 train, validation articles (eval/splits.py; see eval/experiments/calibrate.py)",
-    }
+    answer_at, possible_at = thresholds(p, y, kinds)
+    result.update(_model(CONFIDENCE_FEATURES, w, b).to_json())
+    result.update({"threshold": round(answer_at, 4), "possible_threshold": round(possible_at, 4),
+                   "objective": {"answer_precision": ANSWER_PRECISION, "possible_precision": POSSIBLE_PRECISION,
+                                 "max_on_topic_possible": MAX_ON_TOPIC_POSSIBLE},
+                   "measured": outcomes(p, y, kinds, answer_at, possible_at),
+                   "bins": M.calibration_bins(list(p), [bool(v) for v in y])})
+    if plot:
+        curve_plot(p, y, kinds, answer_at, possible_at, plot)
     return result
 
 
@@ -111,3 +214,9 @@ def save(result: dict, path: Path = CALIBRATION) -> None:
     table = json.loads(path.read_text()) if path.is_file() else {}
     table[result["reader"]] = result
     path.write_text(json.dumps(table, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    res = calibrate()
+    save(res)
+    print(json.dumps(res, indent=2))

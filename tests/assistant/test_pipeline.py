@@ -88,7 +88,16 @@ def test_hostile_questions_get_a_clear_reply(seed_assistant, question):
         assert "cut" in ans.note and len(ans.question) <= seed_assistant.settings.max_question_chars
 
 
-def test_rule_reader_is_the_fallback(rules_assistant):
+def test_rule_reader_is_the_fallback(rules_assistant, tmp_path):
+    import pytest
+
+    from assistant.readers import load_reader
+    from assistant.settings import ReaderKind, ReaderSettings
+
+    assert load_reader(ReaderSettings(kind=ReaderKind.AUTO, path=tmp_path)).name == "rules"  # no weights there
+    with pytest.raises(FileNotFoundError):
+        load_reader(ReaderSettings(kind=ReaderKind.TRAINED, path=tmp_path))
+    assert load_reader(ReaderSettings(kind=ReaderKind.AUTO)).name == "trained"  # the shipped weights
     ans = rules_assistant.ask("When was the INF Treaty signed?")
     assert rules_assistant.reader.name == "rules"
     assert ans.answer == "December 8, 1987"
