@@ -12,8 +12,8 @@ from index.newsindex import NewsIndex
 from index.store_api import Filters, Store
 
 from .answer import Answer, AnswerCandidate, Citation, Passage
-from .calibration import Calibration, load_calibration
 from .attribution import speaker
+from .calibration import Calibration, load_calibration
 from .conversation import Conversation, no_words_note, rewrite
 from .guard import clean_text, reader_note, with_language_note
 from .qtypes import expected_kind

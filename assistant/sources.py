@@ -38,8 +38,8 @@ MAX_CANDIDATES = 8
 _MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|" \
           r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _DATE = re.compile(rf"\b{_MONTHS}\s+\d{{1,2}}(?:,?\s+\d{{4}})?\b|\b\d{{1,2}}\s+{_MONTHS}(?:,?\s+\d{{4}})?\b")
-_MONTH_ONLY = re.compile(rf"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-                         rf"(?:,?\s+(\d{{4}}))?\b")
+_MONTH_ONLY = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+                         r"(?:,?\s+(\d{4}))?\b")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                  "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "twenty": 20, "hundred": 100}

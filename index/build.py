@@ -20,8 +20,8 @@ from filelock import FileLock, Timeout
 from tqdm import tqdm
 
 from . import cleaning, metadata, splitting, web
-from .duplicates import near_duplicates
 from .bm25 import SparseBM25, tokenize
+from .duplicates import near_duplicates
 from .embedding import Embedder
 from .loading import RawDocument, load_folder
 from .model import Article, Chunk, Sentence

@@ -16,11 +16,20 @@ from index.fetch import FetchPolicy
 from . import chat
 from .commands import Config
 from .desk import Desk, UploadError
-from .evalview import TABLE_COLUMNS, plot as plot_eval, table_rows
+from .evalview import TABLE_COLUMNS, table_rows
+from .evalview import plot as plot_eval
 from .examples import pick_examples
 from .filters import FilterError, build_filters
-from .newsroom_tabs import CSS as NEWSROOM_CSS, add_tabs
-from .render import article_html, citation_label, display_date, history_text, timeline_choice, timeline_html
+from .newsroom_tabs import CSS as NEWSROOM_CSS
+from .newsroom_tabs import add_tabs
+from .render import (
+    article_html,
+    citation_label,
+    display_date,
+    history_text,
+    timeline_choice,
+    timeline_html,
+)
 from .roles import Access, access_from
 
 log = logging.getLogger(__name__)
@@ -371,7 +380,8 @@ def build_app(desk: Desk, access: Access = Access(), storage_secret: str | None 
         def evaluate(which, file, n, progress=gr.Progress()):
             from eval.datasets import DatasetError, load_dataset
             from eval.report import metrics_table, write_report
-            from eval.runner import assistant_for, run as run_eval, summarize, write_predictions
+            from eval.runner import assistant_for, summarize, write_predictions
+            from eval.runner import run as run_eval
 
             try:
                 if which == "Uploaded file":

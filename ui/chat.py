@@ -13,12 +13,13 @@ import logging
 import re
 from typing import Any
 
-from assistant.settings import AskSettings
 from assistant.answer import Answer, Citation
 from assistant.conversation import Conversation
 from assistant.guard import failure_message, is_failure
+from assistant.settings import AskSettings
 
-from .render import confidence_text as confidence_words, display_date, esc, quoted, short_title
+from .render import confidence_text as confidence_words
+from .render import display_date, esc, quoted, short_title
 
 log = logging.getLogger(__name__)
 VERSION = 1

@@ -8,14 +8,13 @@ import resource
 import shlex
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from dataclasses import dataclass, field
-
-from assistant.settings import AskSettings, Fusion, ReaderKind, ReaderSettings
-from index.settings import BuildSettings, default_index_dir
-from eval.splits import SQUAD_TRAIN
 from assistant.guard import ask_guarded
+from assistant.settings import AskSettings, Fusion, ReaderKind, ReaderSettings
+from eval.splits import SQUAD_TRAIN
+from index.settings import BuildSettings, default_index_dir
 from ui.render import answer_text
 
 log = logging.getLogger(__name__)
@@ -303,7 +302,9 @@ def cmd_reader_export(args: argparse.Namespace) -> int:
 
 @register
 def _add_reader(sub) -> None:
-    from training.config import TrainConfig  # defaults come from the dataclass; no torch imported here
+    from training.config import (
+        TrainConfig,  # defaults come from the dataclass; no torch imported here
+    )
 
     d = TrainConfig()
     r = sub.add_parser("reader", help="train the span reader").add_subparsers(dest="reader_command", required=True)

@@ -2,9 +2,8 @@
 whose year is not stated stay in. Bad input gets one clear sentence (FilterError)."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 import re
+from dataclasses import replace
 from datetime import date
 
 from index.store_api import Filters

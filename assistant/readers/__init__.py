@@ -35,9 +35,10 @@ def load_reader(settings: ReaderSettings = ReaderSettings()) -> Reader:
     kind = ReaderKind(settings.kind)
     if kind is ReaderKind.RULES:
         return RuleReader()
-    from . import span  # torch and transformers load only when a trained reader is wanted
-
     from ..calibration import load_calibration
+    from . import (
+        span,  # torch and transformers load only when a trained reader is wanted
+    )
 
     folder = settings.folder()
     if span.available(folder):

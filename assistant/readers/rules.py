@@ -9,6 +9,7 @@ many, a name for who/which), the one nearest the question's words in the sentenc
 from __future__ import annotations
 
 import re
+
 import numpy as np
 
 from index.bm25 import tokenize

@@ -25,6 +25,7 @@ from index.newsindex import NewsIndex
 from index.settings import BuildSettings
 from training.config import TrainConfig
 from training.reader import train
+
 SETTINGS = {  # one change at a time from TrainConfig's defaults (the shipped runs' settings)
     "base": {},
     "lr-2e-4": {"lr": 2e-4},
@@ -53,8 +54,8 @@ def measure(model: Path, dataset: Path, gold: bool) -> dict:
     data = load_dataset(dataset)
     reader = ReaderSettings(kind=ReaderKind.TRAINED, path=model)
     build = BuildSettings()
-    from index.embedding import load_embedder
     from eval.runner import cached_index
+    from index.embedding import load_embedder
 
     store = NewsIndex(cached_index(data, build, load_embedder(build.model)))
     assistant = assistant_for(data, Assistant(store, AskSettings(abstain=False), reader_settings=reader), build)

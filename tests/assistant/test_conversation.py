@@ -1,5 +1,11 @@
 from assistant.answer import Answer, Citation
-from assistant.conversation import Conversation, followup_kind, is_followup, resolve, rewrite
+from assistant.conversation import (
+    Conversation,
+    followup_kind,
+    is_followup,
+    resolve,
+    rewrite,
+)
 
 
 def _turn(question, answer, abstained=False, speaker=None, query=None):

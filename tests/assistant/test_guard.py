@@ -3,11 +3,17 @@ and the chat handler; a question in another script is told the collection is sea
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assistant.answer import Answer
 from assistant.conversation import Conversation
-from assistant.guard import ENGLISH_ONLY, clean_text, is_foreign_script, with_language_note
+from assistant.guard import (
+    ENGLISH_ONLY,
+    clean_text,
+    is_foreign_script,
+    with_language_note,
+)
 
 # a length anywhere in 0..100,000 (the ends and the reader's limits included) and any text to fill it
 LENGTHS = st.one_of(st.sampled_from([0, 1, 849, 850, 851, 1000, 2000, 2001, 5000, 100_000]), st.integers(0, 100_000))

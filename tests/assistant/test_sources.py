@@ -15,9 +15,9 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "sources_articles"
 @pytest.fixture(scope="module")
 def news_assistant(tmp_path_factory, real_embedder, seeds_dir):
     from assistant.pipeline import Assistant
+    from assistant.settings import ReaderKind, ReaderSettings
     from index.build import build_index
     from index.newsindex import NewsIndex
-    from assistant.settings import ReaderKind, ReaderSettings
     from index.settings import BuildSettings
 
     base = tmp_path_factory.mktemp("sources")

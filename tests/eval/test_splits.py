@@ -1,7 +1,16 @@
 """The SQuAD train split is written once and its parts never overlap."""
 import pytest
 
-from eval.splits import HELD_OUT, SQUAD_TRAIN, SQUAD_TRAIN_SHA256, TEST_TITLES, VALIDATION_TITLES, load_articles, sha256, split
+from eval.splits import (
+    HELD_OUT,
+    SQUAD_TRAIN,
+    SQUAD_TRAIN_SHA256,
+    TEST_TITLES,
+    VALIDATION_TITLES,
+    load_articles,
+    sha256,
+    split,
+)
 
 ROOT_DATA = __import__("pathlib").Path(__file__).resolve().parents[2] / SQUAD_TRAIN
 

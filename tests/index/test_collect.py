@@ -3,12 +3,12 @@ with the time of the update, and nothing lost or half-added when a fetch or the 
 from __future__ import annotations
 
 import pytest
+from localweb import PAGES, Site, rss
 
 from index.build import build_index, collection_dir
 from index.collect import collect, collect_feed, stored_pages, write_and_rebuild
 from index.fetch import FetchPolicy
 from index.store import read_snapshot
-from localweb import PAGES, Site, rss
 
 POLICY = FetchPolicy(timeout_s=1.0, total_s=5.0, max_bytes=512 * 1024)
 GENEVA = "/news/globalwire-geneva-talks.html"

@@ -5,11 +5,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from index.build import prepare
-from index.dates import (ResolvedDate, answer_dates, dates_in, events_between, find_dates, parse_bound,
-                         parse_upper_bound)
+from index.dates import (
+    ResolvedDate,
+    answer_dates,
+    dates_in,
+    events_between,
+    find_dates,
+    parse_bound,
+    parse_upper_bound,
+)
 from index.loading import load_folder
 from index.model import Article, PubDate
 from index.settings import BuildSettings

@@ -3,10 +3,17 @@ redirect loop, a feed with a broken item, and the chat's refusal of non-public a
 from __future__ import annotations
 
 import pytest
+from localweb import Site, rss
 
 from index import fetch as fetch_mod
-from index.fetch import BlockedAddress, FetchError, FetchPolicy, fetch, is_public, read_feed
-from localweb import Site, rss
+from index.fetch import (
+    BlockedAddress,
+    FetchError,
+    FetchPolicy,
+    fetch,
+    is_public,
+    read_feed,
+)
 
 FAST = FetchPolicy(timeout_s=1.0, total_s=5.0, max_bytes=512 * 1024)
 

@@ -10,7 +10,13 @@ from index.build import prepare
 from index.loading import load_folder
 from index.model import Article
 from index.settings import BuildSettings
-from index.web import FetchRecord, extract_page, page_id, read_fetch_record, with_fetch_record
+from index.web import (
+    FetchRecord,
+    extract_page,
+    page_id,
+    read_fetch_record,
+    with_fetch_record,
+)
 
 PAGES = Path(__file__).resolve().parents[1] / "data" / "pages"
 GENEVA = PAGES / "globalwire-geneva-talks.html"

@@ -2,16 +2,11 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from chatserver import launch_chromium, start_chat, stop
 
 from index.build import build_index
 from index.settings import BuildSettings
@@ -29,12 +24,6 @@ LINKED = {"id": "linked-article",
                   "and the pilots' union agreed a 6 percent pay rise, union spokesman Jan Peeters said."}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory, real_embedder):
     base = tmp_path_factory.mktemp("ui")
@@ -43,26 +32,18 @@ def server(tmp_path_factory, real_embedder):
     (corpus / "hostile.txt").write_text(HOSTILE)
     (corpus / "linked.jsonl").write_text(json.dumps(LINKED) + "\n")
     build_index([corpus], base / "index", BuildSettings(), real_embedder)
-    port = _free_port()
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
-    log = open(base / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "chat", "--index", str(base / "index"), "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError((base / "server.log").read_text()) from None
-            time.sleep(1)
-    else:
-        proc.kill()
-        raise RuntimeError("the chat server did not start")
+    proc, url = start_chat(base / "index", base / "server.log")
     yield {"url": url, "base": base}
-    proc.terminate()
-    proc.wait(20)
+    stop(proc)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
 
 

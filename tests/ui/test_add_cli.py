@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from localweb import Site, rss
 
 from index.build import build_index, collection_dir
 from index.store import read_snapshot
-from localweb import Site, rss
 
 ROOT = Path(__file__).resolve().parents[2]
 

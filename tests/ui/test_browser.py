@@ -1,27 +1,10 @@
 """The chat in a real browser: Debian's chromium driven by Playwright against the real server."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from chatserver import shot  # noqa: F401  (the browser tests share it)
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed: run `make test`, which installs it")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
@@ -34,11 +17,6 @@ def page(browser, server):
     pg.wait_for_selector("#nd-question textarea", timeout=60_000)
     yield pg
     ctx.close()
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def ask(page, question: str, n: int) -> str:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_browser import ask, browser, page, shot  # noqa: F401  (fixtures shared with the first browser tests)
+from test_browser import ask, page, shot  # noqa: F401  (fixtures shared with the first browser tests)
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from test_browser import ask, browser, page, shot  # noqa: F401  (fixtures shared with the chat tests)
+from test_browser import ask, page, shot  # noqa: F401  (fixtures shared with the chat tests)
 
 pytestmark = pytest.mark.browser
 

@@ -1,55 +1,24 @@
 """Roles, read-only and web sources in a real browser: Debian's chromium against real chat servers."""
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from chatserver import shot, start_chat, stop
+from localweb import Site, rss
 
 from index.build import build_index
 from index.settings import BuildSettings
-from localweb import Site, rss
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _serve(base: Path, name: str, *extra: str):
     index = base / name / "index"
     shutil.copytree(base / "index", index)
-    port = _free_port()
-    log = open(base / f"{name}.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "chat", "--index", str(index), "--port", str(port), *extra],
-                            cwd=ROOT, env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"},
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return proc, url
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError((base / f"{name}.log").read_text()) from None
-            time.sleep(1)
-    proc.kill()
-    raise RuntimeError(f"the {name} chat server did not start")
+    return start_chat(index, base / f"{name}.log", *extra)
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +33,7 @@ def servers(tmp_path_factory, real_embedder, seeds_dir):
         yield {k: url for k, (_, url) in procs.items()}
     finally:
         for proc, _ in procs.values():
-            proc.terminate()
-            proc.wait(20)
+            stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -75,18 +43,6 @@ def site():
                                     (s.url + "/news/northern-broadcasting-flood.html", "Perth"),
                                     (None, "A broken item")]), "application/rss+xml")
         yield s
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed: run `make test`, which installs it")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def _open(browser, url: str, user: str | None = None, password: str | None = None):
@@ -101,11 +57,6 @@ def _open(browser, url: str, user: str | None = None, password: str | None = Non
     pg.wait_for_function("() => /Signed in as|You are|read-only|nobody/.test((document.querySelector('#nd-role') || {}).innerText || '')",
                          timeout=30_000)
     return ctx, pg
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def test_reader_sees_no_add_or_remove(browser, servers):

@@ -1,10 +1,10 @@
 """The UI's service layer: uploads are typed, size-limited, stay in the collection, and fail cleanly."""
 import pytest
 
+from assistant.settings import ReaderKind, ReaderSettings
 from index.build import build_index, collection_dir
 from index.embedding import FakeEmbedder
 from index.store import read_snapshot
-from assistant.settings import ReaderKind, ReaderSettings
 from ui.commands import Config
 from ui.desk import MAX_UPLOAD_BYTES, Desk, UploadError, safe_name
 

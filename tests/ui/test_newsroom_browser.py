@@ -2,33 +2,18 @@
 against a server over the seeds plus our test articles (two outlets disagreeing, a wire story reprinted)."""
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from chatserver import shot, start_chat, stop
 
 from index.build import build_index
 from index.settings import BuildSettings
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
 DATA = ROOT / "tests" / "data"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -40,39 +25,9 @@ def newsroom_server(tmp_path_factory, real_embedder):
         for f in (DATA / folder).iterdir():
             shutil.copy(f, corpus / f.name)
     build_index([corpus], base / "index", BuildSettings(), real_embedder)
-    port = _free_port()
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
-    log = open(base / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "chat", "--index", str(base / "index"), "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError((base / "server.log").read_text()) from None
-            time.sleep(1)
-    else:
-        proc.kill()
-        raise RuntimeError("the chat server did not start")
+    proc, url = start_chat(base / "index", base / "server.log")
     yield url
-    proc.terminate()
-    proc.wait(20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed: run `make test`, which installs it")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
+    stop(proc)
 
 
 @pytest.fixture
@@ -83,11 +38,6 @@ def page(browser, newsroom_server):
     pg.wait_for_selector("#nd-question textarea", timeout=60_000)
     yield pg
     ctx.close()
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def test_chat_shows_disagreeing_sources_side_by_side(page):

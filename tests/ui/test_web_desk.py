@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import pytest
+from localweb import Site, rss
 
 from assistant.settings import ReaderKind, ReaderSettings
-from ui.commands import Config
-
 from index.build import build_index, collection_dir
 from index.embedding import FakeEmbedder
 from index.fetch import FetchPolicy
-from localweb import Site, rss
+from ui.commands import Config
 from ui.desk import Desk, UploadError
 from ui.roles import EDITOR, READER, Access, access_from, parse_user
 
