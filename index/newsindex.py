@@ -32,11 +32,11 @@ class NewsIndex:
 
     kind = "folder"
 
-    def __init__(self, root: Path, embedder: Embedder | None = None, embed_batch: int = 64):
+    def __init__(self, root: Path, embedder: Embedder | None = None, embed_batch: int = 64, runtime: str = "torch"):
         self.root = Path(root)
         snap = read_snapshot(self.root, expect_model=embedder.name if embedder else None)
         self.manifest = snap.manifest
-        self.embedder = embedder or load_embedder(snap.manifest["model"]["name"], embed_batch)
+        self.embedder = embedder or load_embedder(snap.manifest["model"]["name"], embed_batch, runtime)
         self.articles: Mapping[str, Article] = {a.id: a for a in snap.articles}
         self.sentences: Sequence[Sentence] = snap.sentences
         self.chunks: Sequence[Chunk] = snap.chunks

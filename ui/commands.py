@@ -39,10 +39,11 @@ def _given(args: argparse.Namespace, names: dict[str, str]) -> dict:
 
 def settings_from(args: argparse.Namespace) -> Config:
     """The dataclasses' defaults with what the command line overrides (flags left unset mean the default)."""
-    return Config(build=BuildSettings().with_(**_given(args, {"model": "model"})),
+    return Config(build=BuildSettings().with_(**_given(args, {"model": "model", "runtime": "runtime"})),
                   ask=AskSettings().with_(**_given(args, {"top_k": "top_k", "fusion": "fusion",
                                                            "dense_weight": "dense_weight"})),
-                  reader=ReaderSettings().with_(**_given(args, {"reader": "kind", "reader_path": "path"})))
+                  reader=ReaderSettings().with_(**_given(args, {"reader": "kind", "reader_path": "path",
+                                                                   "runtime": "runtime"})))
 
 
 def index_dir(args: argparse.Namespace) -> Path:
@@ -66,6 +67,12 @@ def _ask_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dense-weight", type=float)
     p.add_argument("--reader", choices=[r.value for r in ReaderKind])
     p.add_argument("--reader-path", help="a trained reader folder (default: the shipped models/reader)")
+    runtime_option(p)
+
+
+def runtime_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--runtime", choices=["torch", "onnx", "onnx-int8"],
+                   help="what runs the embedder and the reader (default torch; README, speed section)")
 
 
 def _filters(args: argparse.Namespace):
@@ -82,7 +89,7 @@ def open_from(args: argparse.Namespace, root: Path | None = None):
     from assistant.pipeline import open_assistant
 
     cfg = settings_from(args)
-    return open_assistant(root or index_dir(args), cfg.ask, cfg.reader, cfg.build.embed_batch)
+    return open_assistant(root or index_dir(args), cfg.ask, cfg.reader, cfg.build.embed_batch, cfg.build.runtime)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -141,11 +148,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.index:
         root = Path(args.index)
     elif dataset.documents:
-        embedder = load_embedder(cfg.build.model, cfg.build.embed_batch)
+        embedder = load_embedder(cfg.build.model, cfg.build.embed_batch, cfg.build.runtime)
         root = cached_index(dataset, cfg.build, embedder)
     else:
         root = default_index_dir()
-    assistant = Assistant(NewsIndex(root, embedder, cfg.build.embed_batch), ask, reader_settings=cfg.reader)
+    assistant = Assistant(NewsIndex(root, embedder, cfg.build.embed_batch, cfg.build.runtime), ask,
+                          reader_settings=cfg.reader)
     rows = run(dataset, assistant, limit=args.limit, progress=sys.stderr.isatty(), gold=args.gold)
     summary = summarize(rows)
     summary["dataset"], summary["index"], summary["reader"] = dataset.name, str(root), assistant.reader.name

@@ -40,7 +40,8 @@ class Desk:
     def __init__(self, root: Path, config: Config = Config(), assistant: Assistant | None = None):
         self.root = Path(root)
         self.config = config
-        self.assistant = assistant or Assistant(NewsIndex(self.root, embed_batch=config.build.embed_batch), config.ask,
+        self.assistant = assistant or Assistant(NewsIndex(self.root, embed_batch=config.build.embed_batch,
+                                                                     runtime=config.build.runtime), config.ask,
                                                 reader_settings=config.reader)
         self._lock = threading.Lock()
 

@@ -39,7 +39,7 @@ def load_reader(settings: ReaderSettings = ReaderSettings()) -> Reader:
 
     folder = settings.folder()
     if span.available(folder):
-        return span.SpanReader.load(folder, quantize=settings.int8)
+        return span.SpanReader.load(folder, quantize=settings.int8, runtime=settings.runtime)
     if kind is ReaderKind.TRAINED:
         raise FileNotFoundError(f"no trained reader weights at {folder}")
     log.warning("no trained reader at %s: answering with the rule reader", folder)

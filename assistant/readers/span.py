@@ -36,7 +36,7 @@ def available(folder: Path) -> bool:
 
 
 class SpanReader:
-    """Reads passages with the trained model; int8 dynamic quantization on CPU when asked."""
+    """Reads passages with the trained model, run by PyTorch or ONNX Runtime (index/runtime.py)."""
 
     name = "trained"
     # Passages read: on SQuAD train's validation articles as an open corpus (eval/tune_reading.py,
@@ -45,39 +45,40 @@ class SpanReader:
     passages = 1
 
     def __init__(self, model, tokenizer, name: str = "trained"):
-        self.model = model
+        self.model = model  # index.runtime.QaModel: start/end logits from torch or ONNX Runtime
         self.tokenizer = tokenizer
         self.name = name
 
     @classmethod
-    def load(cls, folder: Path, quantize: bool = False) -> "SpanReader":
-        import torch
-        from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+    def load(cls, folder: Path, quantize: bool = False, runtime: str = "torch") -> "SpanReader":
+        from transformers import AutoTokenizer
         from transformers.utils import logging as hf_logging
+
+        from index.runtime import QaModel, Runtime
 
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()
         tokenizer = AutoTokenizer.from_pretrained(str(folder))
-        model = AutoModelForQuestionAnswering.from_pretrained(str(folder), dtype=torch.float32).eval()
-        if quantize:
-            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-        return cls(model, tokenizer, "trained-int8" if quantize else "trained")
+        model = QaModel(folder, Runtime(runtime))
+        name = "trained" if model.runtime is Runtime.TORCH else f"trained-{model.runtime.value}"
+        if quantize and model.runtime is Runtime.TORCH:
+            model.quantize_torch()
+            name = "trained-int8"
+        return cls(model, tokenizer, name)
 
     def score_windows(self, question: str, contexts: list[str]) -> list[tuple[int, int, float, float, int]]:
         """For each context: (char start, char end, span prob, no-answer prob, context index) of its best span."""
-        import torch
+        from index.runtime import log_softmax
 
         if not contexts:
             return []
         enc = self.tokenizer([question] * len(contexts), contexts, truncation="only_second", max_length=MAX_LEN,
                              stride=STRIDE, return_overflowing_tokens=True, return_offsets_mapping=True,
-                             padding=True, return_tensors="pt")
-        offsets = enc.pop("offset_mapping").numpy()
-        owner = enc.pop("overflow_to_sample_mapping").numpy()
-        with torch.inference_mode():
-            out = self.model(**enc)
-        start = torch.log_softmax(out.start_logits.float(), -1).numpy()
-        end = torch.log_softmax(out.end_logits.float(), -1).numpy()
+                             padding=True, return_tensors="np")
+        offsets = enc.pop("offset_mapping")
+        owner = enc.pop("overflow_to_sample_mapping")
+        start_logits, end_logits = self.model.logits(enc["input_ids"], enc["attention_mask"], enc["token_type_ids"])
+        start, end = log_softmax(start_logits), log_softmax(end_logits)
         results = []
         for w in range(len(owner)):
             seq = np.array([s if s is not None else -1 for s in enc.sequence_ids(w)])
