@@ -77,50 +77,58 @@ def _pct(xs: list[float], p: float) -> float:
 
 
 def run_one(n_chunks: int, out: Path, n_questions: int = 200) -> dict:
-    """Benchmark one size in this process."""
-    from index.build import build_index
+    """Benchmark one size in this process (builds and serving in their own, for their peak RSS).
+    The index is built and served with ONNX Runtime int8 (eval/speed.py); every ratio to the PyTorch
+    path is measured interleaved in this run."""
+    from eval import speed
     from index.embedding import load_embedder
     from index.newsindex import NewsIndex
 
-    settings = BuildSettings()
+    settings = BuildSettings(runtime=speed.FAST)
     folder = out / f"size-{n_chunks}"
-    n_articles = make_corpus(n_chunks, folder / "corpus")
-    embedder = load_embedder(settings.model)
+    n_articles = speed.squad_corpus(n_chunks, folder / "corpus")
+    torch_embedder = load_embedder(settings.model, settings.embed_batch, "torch")
+    fast_embedder = load_embedder(settings.model, settings.embed_batch, speed.FAST)
+    sample = speed.corpus_texts(folder / "corpus", 400)
+    speed.raw_encode_tps(fast_embedder, sample[:20])  # warm-up
+    torch_tps = [speed.raw_encode_tps(torch_embedder, sample)]
+    built = speed.build_in_process(folder / "corpus", folder / "index", speed.FAST)
+    torch_tps.append(speed.raw_encode_tps(torch_embedder, sample))  # after the build too: load hits both
+    fast_tps = speed.raw_encode_tps(fast_embedder, sample)
+    raw_torch = float(np.mean(torch_tps))
+    build_s, build_tps = built["build_s"], built["embedded"] / built["build_s"]
+    del torch_embedder
     t0 = time.perf_counter()
-    report = build_index([folder / "corpus"], folder / "index", settings, embedder)
-    build_s = time.perf_counter() - t0
-    index = NewsIndex(folder / "index", embedder)
-    sample = [c.text for c in index.chunks[:1000]] + [s.text for s in index.sentences[:2000]]
-    t0 = time.perf_counter()
-    embedder.encode(sample)
-    raw_tps = len(sample) / (time.perf_counter() - t0)
-    build_tps = report.embedded / build_s
-    del index
-    t0 = time.perf_counter()
-    index = NewsIndex(folder / "index", embedder)
+    index = NewsIndex(folder / "index", fast_embedder)
     load_s = time.perf_counter() - t0
 
-    lat, recall = measure(index, AskSettings(), ReaderSettings(), n_questions)
+    lat, recall = measure(index, AskSettings(), ReaderSettings(runtime=speed.FAST), n_questions)
     faiss_kind = index.manifest["faiss"]["chunks"]
     del index
+    compared = speed.compare(folder / "index", bench_questions(n_questions))
+    served = {rt: speed.serve_in_process(folder / "index", rt, n_questions) for rt in (speed.FAST, "torch")}
 
     # growth: n_chunks / 100 new articles (1,000 at 100k chunks), appended to the built index
-    grow = make_corpus(0, folder / "corpus", seed=99, prefix="growth", n_articles=max(10, n_chunks // 100))
-    t0 = time.perf_counter()
-    grown = build_index([folder / "corpus"], folder / "index", settings, embedder)
-    grow_s = time.perf_counter() - t0
+    grow = speed.squad_corpus(0, folder / "corpus", prefix="growth", n_articles=max(10, n_chunks // 100), growth=True)
+    grown = speed.build_in_process(folder / "corpus", folder / "index", speed.FAST)
     size = sum(f.stat().st_size for f in (folder / "index").rglob("*") if f.is_file())
     return {
-        "chunks": report.chunks, "articles": n_articles, "sentences": report.sentences,
+        "chunks": built["chunks"], "articles": n_articles, "sentences": built["sentences"], "runtime": speed.FAST,
         "faiss": faiss_kind, "build_s": round(build_s, 1),
-        "chunks_per_s": round(report.chunks / build_s, 1), "build_texts_per_s": round(build_tps, 1),
-        "raw_encode_texts_per_s": round(raw_tps, 1), "build_vs_raw": round(build_tps / raw_tps, 3),
+        "chunks_per_s": round(built["chunks"] / build_s, 1), "build_texts_per_s": round(build_tps, 1),
+        "raw_encode_texts_per_s": round(fast_tps, 1), "build_vs_raw": round(build_tps / fast_tps, 3),
+        "raw_torch_encode_texts_per_s": round(raw_torch, 1), "build_vs_raw_torch": round(build_tps / raw_torch, 3),
         **{k: v for k, v in lat.items() if k.endswith("_ms")},
-        "recall@10": recall, "recall@10_ids": lat["recall@10_ids"],
+        **compared,
+        "recall@10": lat["recall@10_ids"], "recall@10_tie_aware": recall,
+        "serve_peak_rss_mb": served[speed.FAST]["serve_peak_rss_mb"],
+        "serve_torch_imported": served[speed.FAST]["torch_imported"],
+        "serve_peak_rss_torch_path_mb": served["torch"]["serve_peak_rss_mb"],
+        "build_peak_rss_mb": built["build_peak_rss_mb"],
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "index_mb": round(size / 2**20, 1), "load_s": round(load_s, 2),
-        "grow_articles": grow, "grow_embedded": grown.embedded, "grow_s": round(grow_s, 1),
-        "grow_vs_build": round(grown.embedded / grow_s / build_tps, 3),
+        "grow_articles": grow, "grow_embedded": grown["embedded"], "grow_s": round(grown["build_s"], 1),
+        "grow_vs_build": round(grown["embedded"] / grown["build_s"] / build_tps, 3),
         "reader": lat.pop("reader"), "questions": lat.pop("questions"),
     }
 
@@ -200,8 +208,9 @@ def run(sizes: list[int], out: Path, n_questions: int = 200) -> list[dict]:
 
 
 def table(rows: list[dict]) -> str:
-    cols = ["chunks", "faiss", "chunks_per_s", "build_vs_raw", "bm25_p50_ms", "dense_p50_ms", "fused_p50_ms",
-            "fused_p95_ms", "answer_p50_ms", "answer_p95_ms", "recall@10", "recall@10_ids", "peak_rss_mb", "index_mb", "load_s",
+    cols = ["chunks", "faiss", "runtime", "chunks_per_s", "build_vs_raw", "build_vs_raw_torch", "query_embed_speedup",
+            "reader_speedup", "reader_f1_delta", "answer_vs_torch", "query_embed_p50_ms", "bm25_p50_ms", "dense_p50_ms", "fused_p50_ms",
+            "fused_p95_ms", "answer_p50_ms", "answer_p95_ms", "recall@10", "serve_peak_rss_mb", "build_peak_rss_mb", "index_mb", "load_s",
             "grow_articles", "grow_s", "grow_vs_build"]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     lines += ["| " + " | ".join(str(r[c]) for c in cols) + " |" for r in rows]

@@ -76,9 +76,10 @@ class NewsIndex:
 
     def _bm25_all(self, tokens: list[str]) -> np.ndarray:
         key = tuple(tokens)
-        if self._last_bm25 is None or self._last_bm25[0] != key:  # the retriever asks twice per query
-            self._last_bm25 = (key, self.bm25.scores(tokens))
-        return self._last_bm25[1]
+        last = self._last_bm25  # read once: another session's question may replace it meanwhile
+        if last is None or last[0] != key:  # the retriever asks twice per query
+            last = self._last_bm25 = (key, self.bm25.scores(tokens))
+        return last[1]
 
     def bm25_search(self, tokens: list[str], k: int, filters: Filters = Filters()) -> tuple[np.ndarray, np.ndarray]:
         scores = self._bm25_all(tokens)

@@ -255,8 +255,22 @@ def build_app(desk: Desk) -> gr.Blocks:
     return app
 
 
+def serving_threads(config: Config) -> int:
+    """Set the threads one model call may use and return how many answers run at once: every call on
+    one thread (unless $NEWSDESK_THREADS says otherwise) and as many answers at once as cores
+    ($NEWSDESK_CONCURRENCY), so two answers on two cores run side by side instead of each spinning on
+    both. ONNX Runtime and torch inference are thread-safe; the pipeline keeps no per-question state."""
+    threads = int(os.environ.setdefault("NEWSDESK_THREADS", "1"))
+    if "torch" in (config.build.runtime, config.reader.runtime):
+        import torch
+
+        torch.set_num_threads(threads)
+    return int(os.environ.get("NEWSDESK_CONCURRENCY", max(2, (os.cpu_count() or 1) // threads)))
+
+
 def serve(root: Path, config: Config, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None) -> int:
     """Load the index and serve the UI (blocking)."""
+    concurrency = serving_threads(config)
     desk = Desk(root, config)
     app = build_app(desk)
     auth = auth or os.environ.get("NEWSDESK_AUTH")
@@ -264,6 +278,6 @@ def serve(root: Path, config: Config, host: str = "127.0.0.1", port: int = 7860,
     if auth and (credentials is None or len(credentials) != 2):
         raise ValueError("--auth takes user:password")
     print(f"newsdesk: serving {root} on http://{host}:{port}")
-    app.queue(default_concurrency_limit=4).launch(server_name=host, server_port=port, auth=credentials,
+    app.queue(default_concurrency_limit=concurrency).launch(server_name=host, server_port=port, auth=credentials,
                                                    css=CSS, max_file_size="10mb", show_error=False, quiet=True)
     return 0

@@ -328,7 +328,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         cfg = settings_from(args)
         t0 = time.perf_counter()
-        index = NewsIndex(Path(args.index), embed_batch=cfg.build.embed_batch)
+        index = NewsIndex(Path(args.index), embed_batch=cfg.build.embed_batch, runtime=cfg.build.runtime)
         load_s = time.perf_counter() - t0
         lat, recall = measure(index, cfg.ask, cfg.reader, args.questions)
         print(f"{args.index}: {index.manifest['counts']['chunks']} chunks ({index.manifest['faiss']['chunks']}), "
@@ -337,6 +337,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
         for stage in ("bm25", "dense", "fused", "answer"):
             print(f"  {stage:7s} p50 {lat[f'{stage}_p50_ms']:7.2f} ms   p95 {lat[f'{stage}_p95_ms']:7.2f} ms")
+        if args.compare:
+            from eval.bench import bench_questions
+            from eval.speed import compare
+
+            print(json.dumps(compare(Path(args.index), bench_questions(args.questions)), indent=2))
+        return 0
+    if args.search_only:
+        from eval.speed import search_only_main
+
+        search_only_main([int(s) for s in args.search_only.split(",")], Path(args.out))
         return 0
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -355,4 +365,9 @@ def _add_bench(sub) -> None:
     b.add_argument("--out", default=".newsdesk/bench")
     b.add_argument("--index", help="measure latency on this existing index instead of building corpora")
     b.add_argument("--questions", type=int, default=200)
+    b.add_argument("--compare", action="store_true",
+                   help="with --index: torch against onnx-int8, interleaved (query embedding, reader, answer)")
+    b.add_argument("--search-only", help="vector counts (e.g. 100000,1000000): search latency, recall and memory "
+                                         "for vectors drawn from real ones, no embedding")
+    runtime_option(b)
     b.set_defaults(func=cmd_bench)

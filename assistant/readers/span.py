@@ -60,7 +60,9 @@ class SpanReader:
         hf_logging.disable_progress_bar()
         tokenizer = AutoTokenizer.from_pretrained(str(folder))
         model = QaModel(folder, Runtime(runtime))
-        name = "trained" if model.runtime is Runtime.TORCH else f"trained-{model.runtime.value}"
+        # the same weights on every runtime: the name (which keys the calibration) stays "trained";
+        # model.runtime says what runs it
+        name = "trained"
         if quantize and model.runtime is Runtime.TORCH:
             model.quantize_torch()
             name = "trained-int8"
