@@ -169,6 +169,51 @@ def fast_tokenizer(folder: Path, max_length: int):
     return tok
 
 
+class PairEncoding(dict):
+    """What the reader reads from a tokenizer call (numpy arrays, one row a window) and each window's
+    sequence ids: the subset of transformers' BatchEncoding it uses, without importing torch."""
+
+    def __init__(self, data: dict, sequence_ids: list[list[int | None]]):
+        super().__init__(data)
+        self._sequence_ids = sequence_ids
+
+    def sequence_ids(self, window: int) -> list[int | None]:
+        return self._sequence_ids[window]
+
+
+class QaTokenizer:
+    """(question, context) pairs to overflowing windows, as transformers' fast tokenizer does with
+    truncation="only_second", stride, return_overflowing_tokens, return_offsets_mapping and padding
+    (tested equal to it), from the model's tokenizer.json alone."""
+
+    def __init__(self, folder: Path):
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(Path(folder) / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self._truncation: tuple[int, int] | None = None
+
+    def __call__(self, questions: list[str], contexts: list[str], max_length: int, stride: int, **_) -> PairEncoding:
+        if self._truncation != (max_length, stride):  # set once: concurrent calls share the tokenizer
+            self.tokenizer.enable_truncation(max_length, stride=stride, strategy="only_second")
+            self._truncation = (max_length, stride)
+        windows, owner = [], []
+        for i, enc in enumerate(self.tokenizer.encode_batch(list(zip(questions, contexts)))):
+            for w in [enc, *enc.overflowing]:
+                windows.append(w)
+                owner.append(i)
+        n = max(len(w.ids) for w in windows)
+        arrays = {k: np.zeros((len(windows), n), np.int64) for k in ("input_ids", "token_type_ids", "attention_mask")}
+        offsets = np.zeros((len(windows), n, 2), np.int64)
+        for r, w in enumerate(windows):
+            m = len(w.ids)
+            arrays["input_ids"][r, :m], arrays["token_type_ids"][r, :m] = w.ids, w.type_ids
+            arrays["attention_mask"][r, :m] = w.attention_mask
+            offsets[r, :m] = w.offsets
+        seq = [list(w.sequence_ids) + [None] * (n - len(w.ids)) for w in windows]
+        return PairEncoding({**arrays, "offset_mapping": offsets, "overflow_to_sample_mapping": np.array(owner)}, seq)
+
+
 class OnnxEmbedder:
     """A sentence-transformers model (Transformer -> mean pooling -> normalize) run by ONNX Runtime.
 

@@ -51,15 +51,18 @@ class SpanReader:
 
     @classmethod
     def load(cls, folder: Path, quantize: bool = False, runtime: str = "torch") -> "SpanReader":
-        from transformers import AutoTokenizer
-        from transformers.utils import logging as hf_logging
+        from index.runtime import QaModel, QaTokenizer, Runtime
 
-        from index.runtime import QaModel, Runtime
-
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
-        tokenizer = AutoTokenizer.from_pretrained(str(folder))
         model = QaModel(folder, Runtime(runtime))
+        if model.runtime.is_onnx:  # transformers' AutoTokenizer imports torch: 0.3+ GB a server need not hold
+            tokenizer = QaTokenizer(folder)
+        else:
+            from transformers import AutoTokenizer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()
+            tokenizer = AutoTokenizer.from_pretrained(str(folder))
         # the same weights on every runtime: the name (which keys the calibration) stays "trained";
         # model.runtime says what runs it
         name = "trained"

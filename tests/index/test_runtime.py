@@ -80,3 +80,26 @@ def test_reader_logits_agree_across_runtimes():
     s_q, e_q = QaModel(folder, Runtime.ONNX_INT8).logits(*args)
     assert np.allclose(s_t, s_o, atol=1e-3) and np.allclose(e_t, e_o, atol=1e-3)
     assert s_q.argmax() == s_t.argmax() and e_q.argmax() == e_t.argmax()  # int8 picks the same span
+
+
+def test_qa_tokenizer_equals_transformers_windows():
+    """The torch-free tokenizer of the ONNX reader gives exactly transformers' windows, offsets and owners."""
+    from transformers import AutoTokenizer
+
+    from assistant.settings import shipped_reader_dir
+    from index.runtime import QaTokenizer
+
+    folder = shipped_reader_dir()
+    if not (folder / "tokenizer.json").is_file():
+        pytest.skip("no shipped reader")
+    text = (ROOT / "seeds").glob("*")
+    contexts = [p.read_text()[:4000] for p in sorted(text) if p.is_file()][:4]
+    questions = ["When was the INF Treaty signed?", "Who spoke?", "What did TASS report on Monday?", "Why?"][:len(contexts)]
+    want = AutoTokenizer.from_pretrained(str(folder))(
+        questions, contexts, truncation="only_second", max_length=256, stride=96, return_overflowing_tokens=True,
+        return_offsets_mapping=True, padding=True, return_tensors="np")
+    got = QaTokenizer(folder)(questions, contexts, truncation="only_second", max_length=256, stride=96)
+    assert len(got["input_ids"]) > len(contexts)  # the long seeds overflow into several windows
+    for key in ("input_ids", "token_type_ids", "attention_mask", "offset_mapping", "overflow_to_sample_mapping"):
+        assert np.array_equal(want[key], got[key]), key
+    assert all(want.sequence_ids(w) == got.sequence_ids(w) for w in range(len(want["input_ids"])))
