@@ -125,7 +125,7 @@ def run_one(n_chunks: int, out: Path, n_questions: int = 200) -> dict:
         "serve_torch_imported": served[speed.FAST]["torch_imported"],
         "serve_peak_rss_torch_path_mb": served["torch"]["serve_peak_rss_mb"],
         "build_peak_rss_mb": built["build_peak_rss_mb"],
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": speed._rss_mb(),
         "index_mb": round(size / 2**20, 1), "load_s": round(load_s, 2),
         "grow_articles": grow, "grow_embedded": grown["embedded"], "grow_s": round(grown["build_s"], 1),
         "grow_vs_build": round(grown["embedded"] / grown["build_s"] / build_tps, 3),
@@ -199,7 +199,9 @@ def run(sizes: list[int], out: Path, n_questions: int = 200) -> list[dict]:
     rows = []
     for n in sizes:
         proc = subprocess.run([sys.executable, "-m", "eval.bench", str(n), str(out), str(n_questions)], capture_output=True, text=True,
-                              env={**os.environ, "HF_HUB_OFFLINE": "1"})
+                              # one thread a model call for both runtimes: on a shared, loaded machine
+                              # two spinning threads a call thrash (torch's OpenMP most of all)
+                              env={"NEWSDESK_THREADS": "1", **os.environ, "HF_HUB_OFFLINE": "1"})
         if proc.returncode != 0:
             raise RuntimeError(f"bench at {n} chunks failed: {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else proc.returncode}")
         rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))

@@ -27,6 +27,12 @@ FAST = "onnx-int8"
 
 
 def _rss_mb() -> float:
+    """This process's peak RSS (VmHWM). Not ru_maxrss: Linux carries that across exec, so a child
+    started by a large parent would report the parent's peak."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
@@ -248,7 +254,7 @@ def search_only_main(sizes: list[int], out: Path, seeds_index: Path | None = Non
     return rows
 
 
-def _real_vectors(out: Path, n_texts: int = 2000) -> tuple[np.ndarray, np.ndarray]:
+def _real_vectors(out: Path, n_texts: int = 1000) -> tuple[np.ndarray, np.ndarray]:
     """Real vectors to draw from (SQuAD train paragraphs' sentences, embedded once and cached under out)
     and real question vectors (the benchmark's questions)."""
     from eval.bench import bench_questions

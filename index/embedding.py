@@ -63,9 +63,10 @@ class SentenceTransformerEmbedder:
         except Exception as e:  # the library raises many kinds for a missing or broken model
             raise ModelError(f"cannot load embedding model {name!r} offline: {str(e).splitlines()[0][:200]}") from None
         self.dim = int(self.model.get_embedding_dimension())
-        from .runtime import Runtime
+        from .runtime import Runtime, torch_threads
 
         self.runtime = Runtime.TORCH
+        torch_threads()
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         if not texts:

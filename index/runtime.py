@@ -52,6 +52,14 @@ def intra_op_threads() -> int:
     return max(1, int(value)) if value else max(1, os.cpu_count() or 1)
 
 
+def torch_threads() -> None:
+    """Give torch the same thread count as ONNX Runtime when $NEWSDESK_THREADS sets it."""
+    if os.environ.get("NEWSDESK_THREADS"):
+        import torch
+
+        torch.set_num_threads(intra_op_threads())
+
+
 def weights_sha256(folder: Path) -> str:
     """sha256 over the weight files of a model folder (safetensors, else bin), in name order."""
     files = sorted(Path(folder).glob("*.safetensors")) or sorted(Path(folder).glob("*.bin"))
@@ -279,6 +287,7 @@ class QaModel:
             from transformers import AutoModelForQuestionAnswering
 
             self.model = AutoModelForQuestionAnswering.from_pretrained(str(folder), dtype=torch.float32).eval()
+            torch_threads()
 
     def quantize_torch(self) -> None:
         """PyTorch's own dynamic int8 (the older `int8` reader setting)."""

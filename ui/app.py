@@ -255,22 +255,18 @@ def build_app(desk: Desk) -> gr.Blocks:
     return app
 
 
-def serving_threads(config: Config) -> int:
+def serving_threads() -> int:
     """Set the threads one model call may use and return how many answers run at once: every call on
     one thread (unless $NEWSDESK_THREADS says otherwise) and as many answers at once as cores
     ($NEWSDESK_CONCURRENCY), so two answers on two cores run side by side instead of each spinning on
     both. ONNX Runtime and torch inference are thread-safe; the pipeline keeps no per-question state."""
-    threads = int(os.environ.setdefault("NEWSDESK_THREADS", "1"))
-    if "torch" in (config.build.runtime, config.reader.runtime):
-        import torch
-
-        torch.set_num_threads(threads)
+    threads = int(os.environ.setdefault("NEWSDESK_THREADS", "1"))  # read by index/runtime.py as models load
     return int(os.environ.get("NEWSDESK_CONCURRENCY", max(2, (os.cpu_count() or 1) // threads)))
 
 
 def serve(root: Path, config: Config, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None) -> int:
     """Load the index and serve the UI (blocking)."""
-    concurrency = serving_threads(config)
+    concurrency = serving_threads()
     desk = Desk(root, config)
     app = build_app(desk)
     auth = auth or os.environ.get("NEWSDESK_AUTH")
