@@ -12,6 +12,7 @@ import os
 import random
 import statistics
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -25,11 +26,17 @@ import pytest
 from index.build import build_index
 from index.settings import BuildSettings
 
-from .conftest import ROOT, _free_port
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
 SESSIONS = 20
 RUNTIME = "onnx-int8"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def _questions() -> list[str]:
@@ -78,7 +85,7 @@ def _ask(client, question: str, history: list) -> list:
 
 def _alone(url: str, questions: list[str]) -> dict[str, str]:
     """Each question's answer in a fresh session of its own: the reference every loaded turn must equal."""
-    return {q: _ask(_client(url), q, [])[-1]["content"] for q in questions}
+    return {q: _text(_ask(_client(url), q, [])[-1]) for q in questions}
 
 
 def _load(url: str, questions: list[str], seconds: float, think: tuple[float, float] | None) -> dict:
@@ -106,11 +113,11 @@ def _load(url: str, questions: list[str], seconds: float, think: tuple[float, fl
                 return
             took = time.perf_counter() - t0
             asked.append(q)
-            users = [t["content"] for t in history if t["role"] == "user"]
+            users = [_text(t) for t in history if t["role"] == "user"]
             problem = None
             if users != asked:
                 problem = f"session {i}: cross-talk: history holds {users[-3:]} after asking {asked[-3:]}"
-            elif history[-1]["content"] != expected[q]:
+            elif _text(history[-1]) != expected[q]:
                 problem = f"session {i}: {q!r} answered differently under load"
             with lock:
                 lat.append(took)
