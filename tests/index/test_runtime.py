@@ -103,3 +103,16 @@ def test_qa_tokenizer_equals_transformers_windows():
     for key in ("input_ids", "token_type_ids", "attention_mask", "offset_mapping", "overflow_to_sample_mapping"):
         assert np.array_equal(want[key], got[key]), key
     assert all(want.sequence_ids(w) == got.sequence_ids(w) for w in range(len(want["input_ids"])))
+
+
+def test_manifest_names_the_runtime_and_a_runtime_change_does_not_rebuild(seeds_copy, tmp_path, fake_embedder):
+    from index.build import build_index, is_current
+    from index.settings import BuildSettings
+    from index.store import read_snapshot
+
+    settings = BuildSettings(model="fake-hash-64")
+    build_index([seeds_copy], tmp_path / "idx", settings, fake_embedder)
+    model = read_snapshot(tmp_path / "idx").manifest["model"]
+    assert model["runtime"] == "fake" and model["runtimes"] == ["fake"]
+    # vectors of every runtime are within the stated tolerance: another runtime reuses the index
+    assert is_current([seeds_copy], tmp_path / "idx", settings.with_(runtime="onnx-int8"))
