@@ -124,7 +124,7 @@ def load_embedder(name: str, batch_size: int = 64, runtime: str = "torch") -> Em
             raise ModelError(f"model folder not found: {path} (the ONNX runtime needs a local model folder)")
         try:
             return OnnxEmbedder(name, Path(path), Runtime(runtime), batch_size)
-        except ValueError as e:
+        except (ValueError, RuntimeError) as e:
             raise ModelError(str(e)) from None
     return SentenceTransformerEmbedder(name, batch_size)
 

@@ -109,7 +109,11 @@ def _export_torch(folder: Path, kind: str, out: Path) -> None:
 
 def ensure_export(folder: Path, kind: str, runtime: Runtime, cache: Path | None = None) -> Export:
     """The cached ONNX export of folder for this runtime, exported (and quantized) first if missing or stale."""
-    import onnxruntime
+    try:
+        import onnxruntime
+    except ImportError:
+        raise RuntimeError(f"--runtime {Runtime(runtime).value} needs onnxruntime and onnx (pip install onnxruntime onnx); "
+                           "or use --runtime torch") from None
 
     runtime = Runtime(runtime)
     if not runtime.is_onnx:
