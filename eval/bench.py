@@ -1,24 +1,23 @@
 """Scale benchmark: build, latency, memory and recall at 1k to 100k chunks.
 
-Each size runs in its own process (so peak RSS is that size's), over a corpus assembled from the
-sentences of the seeds and the benchmark file: articles of random sentences, unique ids, shuffled.
+Each size runs in its own process (builds and serving in theirs, so each peak RSS is its own), over a
+corpus of distinct SQuAD train paragraphs, one article each (eval/speed.py). The index is built and
+served with ONNX Runtime int8; every ratio to the PyTorch path is measured in the same run, interleaved.
 Reported per size:
-  build: chunks/s, and the ratio of build throughput (texts embedded per second of the whole build)
-         to the raw encode throughput of the same model on a sample of the same texts;
-  latency p50/p95 after load: BM25 alone, dense alone, fused retrieval, the full answer;
-  HNSW recall@10 against exact search (1.0 for the exact flat index), tie-aware: a returned chunk
-         counts when it is at least as similar as the 10th exact neighbour (the corpus reuses
-         sentences, so a quarter of the chunks at 100k have an identical twin, and which twin a
-         search returns is arbitrary); the plain id overlap is reported beside it;
-  peak RSS, index size on disk, load time; and the time to add n/100 new articles (incremental
-  growth), with its throughput against the full build's (1.0: growth costs only the new articles).
+  build: chunks/s; build throughput (texts embedded per second of the whole build) against the raw
+         encode of the same runtime (build_vs_raw) and of PyTorch (build_vs_raw_torch), both timed
+         inside the build, block by block;
+  latency p50/p95 after load: BM25 alone, dense alone, fused retrieval, the full answer; and torch
+         against onnx-int8: query_embed_speedup, reader_speedup, reader_f1_delta, answer_vs_torch;
+  recall@10 by chunk id against exact search (1.0 for the exact flat index; the tie-aware value beside it);
+  serving peak RSS (load + the questions) apart from the build's, index size on disk, load time; and the
+  time to add n/100 new articles (incremental growth), with its throughput against the full build's.
 """
 from __future__ import annotations
 
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import time
@@ -29,47 +28,7 @@ import numpy as np
 from assistant.settings import AskSettings, ReaderSettings
 from index.settings import BuildSettings
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 BENCHMARK = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "squad-v1.1-dev-super-bowl-50.json"
-
-
-def sentence_pool() -> list[str]:
-    from index.build import prepare
-    from index.loading import RawDocument, load_folder
-
-    docs = load_folder([SEEDS]).documents
-    if BENCHMARK.is_file():
-        data = json.loads(BENCHMARK.read_text())["data"]
-        docs += [RawDocument(f"sb-{i}", p["context"], "") for a in data for i, p in enumerate(a["paragraphs"])]
-    return [s.text for d in docs for s in prepare(d, BuildSettings())[1] if len(s.text) > 30]
-
-
-def make_corpus(n_chunks: int, folder: Path, seed: int = 0, prefix: str = "bench", n_articles: int | None = None) -> int:
-    """Write articles of random pool sentences until they hold about n_chunks chunks (or, given
-    n_articles, that many articles); returns the number of articles."""
-    from index.model import Sentence
-    from index.splitting import make_chunks
-
-    rng = random.Random(seed)
-    pool = sentence_pool()
-    folder.mkdir(parents=True, exist_ok=True)
-    chunks = articles = 0
-    settings = BuildSettings()
-    lines: list[str] = []
-    while (articles < n_articles) if n_articles else (chunks < n_chunks):
-        sents = rng.sample(pool, rng.randint(6, 14))
-        text = "\n\n".join(sents)
-        pos, spans = 0, []
-        for s in sents:
-            spans.append(Sentence("x", pos, pos + len(s), s))
-            pos += len(s) + 2
-        chunks += len(make_chunks("x", text, spans, 0, (), settings.chunk_chars, settings.chunk_overlap))
-        articles += 1
-        lines.append(json.dumps({"id": f"{prefix}-{seed}-{articles:07d}", "title": f"Bench article {articles}",
-                                 "text": text}) + "\n")
-    for part in range(0, len(lines), 2000):  # files well under the loader's size limit
-        (folder / f"{prefix}-{part // 2000:03d}.jsonl").write_text("".join(lines[part:part + 2000]))
-    return articles
 
 
 def _pct(xs: list[float], p: float) -> float:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import os
 import random
-import statistics
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import threading
