@@ -211,6 +211,7 @@ class Assistant:
 
 
 def open_assistant(root: Path, settings: AskSettings = AskSettings(),
-                   reader_settings: ReaderSettings = ReaderSettings(), embed_batch: int = 64) -> Assistant:
-    """Load the index folder at root (verified) with its embedder and the configured reader."""
-    return Assistant(NewsIndex(root, embed_batch=embed_batch), settings, reader_settings=reader_settings)
+                   reader_settings: ReaderSettings = ReaderSettings(), embed_batch: int = 64,
+                   runtime: str = "torch") -> Assistant:
+    """Load the index folder at root (verified) with its embedder (on runtime) and the configured reader."""
+    return Assistant(NewsIndex(root, embed_batch=embed_batch, runtime=runtime), settings, reader_settings=reader_settings)

@@ -39,7 +39,8 @@ def shipped_reader_dir() -> Path:
 class ReaderSettings:
     kind: ReaderKind = ReaderKind.AUTO
     path: Path | None = None  # the trained reader's folder; None: the shipped one
-    int8: bool = False  # dynamic int8 quantization of the trained reader on CPU
+    int8: bool = False  # PyTorch's dynamic int8 quantization of the trained reader (torch runtime only)
+    runtime: str = "torch"  # index.runtime.Runtime: torch, onnx or onnx-int8 (README, speed section)
 
     def folder(self) -> Path:
         return Path(self.path) if self.path else shipped_reader_dir()

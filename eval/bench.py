@@ -1,24 +1,23 @@
 """Scale benchmark: build, latency, memory and recall at 1k to 100k chunks.
 
-Each size runs in its own process (so peak RSS is that size's), over a corpus assembled from the
-sentences of the seeds and the benchmark file: articles of random sentences, unique ids, shuffled.
+Each size runs in its own process (builds and serving in theirs, so each peak RSS is its own), over a
+corpus of distinct SQuAD train paragraphs, one article each (eval/speed.py). The index is built and
+served with ONNX Runtime int8; every ratio to the PyTorch path is measured in the same run, interleaved.
 Reported per size:
-  build: chunks/s, and the ratio of build throughput (texts embedded per second of the whole build)
-         to the raw encode throughput of the same model on a sample of the same texts;
-  latency p50/p95 after load: BM25 alone, dense alone, fused retrieval, the full answer;
-  HNSW recall@10 against exact search (1.0 for the exact flat index), tie-aware: a returned chunk
-         counts when it is at least as similar as the 10th exact neighbour (the corpus reuses
-         sentences, so a quarter of the chunks at 100k have an identical twin, and which twin a
-         search returns is arbitrary); the plain id overlap is reported beside it;
-  peak RSS, index size on disk, load time; and the time to add n/100 new articles (incremental
-  growth), with its throughput against the full build's (1.0: growth costs only the new articles).
+  build: chunks/s; build throughput (texts embedded per second of the whole build) against the raw
+         encode of the same runtime (build_vs_raw) and of PyTorch (build_vs_raw_torch), both timed
+         inside the build, block by block;
+  latency p50/p95 after load: BM25 alone, dense alone, fused retrieval, the full answer; and torch
+         against onnx-int8: query_embed_speedup, reader_speedup, reader_f1_delta, answer_vs_torch;
+  recall@10 by chunk id against exact search (1.0 for the exact flat index; the tie-aware value beside it);
+  serving peak RSS (load + the questions) apart from the build's, index size on disk, load time; and the
+  time to add n/100 new articles (incremental growth), with its throughput against the full build's.
 """
 from __future__ import annotations
 
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import time
@@ -29,47 +28,7 @@ import numpy as np
 from assistant.settings import AskSettings, ReaderSettings
 from index.settings import BuildSettings
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 BENCHMARK = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "squad-v1.1-dev-super-bowl-50.json"
-
-
-def sentence_pool() -> list[str]:
-    from index.build import prepare
-    from index.loading import RawDocument, load_folder
-
-    docs = load_folder([SEEDS]).documents
-    if BENCHMARK.is_file():
-        data = json.loads(BENCHMARK.read_text())["data"]
-        docs += [RawDocument(f"sb-{i}", p["context"], "") for a in data for i, p in enumerate(a["paragraphs"])]
-    return [s.text for d in docs for s in prepare(d, BuildSettings())[1] if len(s.text) > 30]
-
-
-def make_corpus(n_chunks: int, folder: Path, seed: int = 0, prefix: str = "bench", n_articles: int | None = None) -> int:
-    """Write articles of random pool sentences until they hold about n_chunks chunks (or, given
-    n_articles, that many articles); returns the number of articles."""
-    from index.model import Sentence
-    from index.splitting import make_chunks
-
-    rng = random.Random(seed)
-    pool = sentence_pool()
-    folder.mkdir(parents=True, exist_ok=True)
-    chunks = articles = 0
-    settings = BuildSettings()
-    lines: list[str] = []
-    while (articles < n_articles) if n_articles else (chunks < n_chunks):
-        sents = rng.sample(pool, rng.randint(6, 14))
-        text = "\n\n".join(sents)
-        pos, spans = 0, []
-        for s in sents:
-            spans.append(Sentence("x", pos, pos + len(s), s))
-            pos += len(s) + 2
-        chunks += len(make_chunks("x", text, spans, 0, (), settings.chunk_chars, settings.chunk_overlap))
-        articles += 1
-        lines.append(json.dumps({"id": f"{prefix}-{seed}-{articles:07d}", "title": f"Bench article {articles}",
-                                 "text": text}) + "\n")
-    for part in range(0, len(lines), 2000):  # files well under the loader's size limit
-        (folder / f"{prefix}-{part // 2000:03d}.jsonl").write_text("".join(lines[part:part + 2000]))
-    return articles
 
 
 def _pct(xs: list[float], p: float) -> float:
@@ -77,50 +36,52 @@ def _pct(xs: list[float], p: float) -> float:
 
 
 def run_one(n_chunks: int, out: Path, n_questions: int = 200) -> dict:
-    """Benchmark one size in this process."""
-    from index.build import build_index
+    """Benchmark one size in this process (builds and serving in their own, for their peak RSS).
+    The index is built and served with ONNX Runtime int8 (eval/speed.py); every ratio to the PyTorch
+    path is measured interleaved in this run."""
+    from eval import speed
     from index.embedding import load_embedder
     from index.newsindex import NewsIndex
 
-    settings = BuildSettings()
+    settings = BuildSettings(runtime=speed.FAST)
     folder = out / f"size-{n_chunks}"
-    n_articles = make_corpus(n_chunks, folder / "corpus")
-    embedder = load_embedder(settings.model)
+    n_articles = speed.squad_corpus(n_chunks, folder / "corpus")
+    fast_embedder = load_embedder(settings.model, settings.embed_batch, speed.FAST)
+    # the raw torch and onnx encodes are timed inside the build, block by block (speed.Interleaved)
+    built = speed.build_in_process(folder / "corpus", folder / "index", speed.FAST, interleave_torch=True)
+    fast_tps, raw_torch = built["raw_encode_texts_per_s"], built["raw_torch_encode_texts_per_s"]
+    build_s, build_tps = built["build_s"], built["embedded"] / built["build_s"]
     t0 = time.perf_counter()
-    report = build_index([folder / "corpus"], folder / "index", settings, embedder)
-    build_s = time.perf_counter() - t0
-    index = NewsIndex(folder / "index", embedder)
-    sample = [c.text for c in index.chunks[:1000]] + [s.text for s in index.sentences[:2000]]
-    t0 = time.perf_counter()
-    embedder.encode(sample)
-    raw_tps = len(sample) / (time.perf_counter() - t0)
-    build_tps = report.embedded / build_s
-    del index
-    t0 = time.perf_counter()
-    index = NewsIndex(folder / "index", embedder)
+    index = NewsIndex(folder / "index", fast_embedder)
     load_s = time.perf_counter() - t0
 
-    lat, recall = measure(index, AskSettings(), ReaderSettings(), n_questions)
+    lat, recall = measure(index, AskSettings(), ReaderSettings(runtime=speed.FAST), n_questions)
     faiss_kind = index.manifest["faiss"]["chunks"]
     del index
+    compared = speed.compare(folder / "index", bench_questions(n_questions))
+    served = {rt: speed.serve_in_process(folder / "index", rt, n_questions) for rt in (speed.FAST, "torch")}
 
     # growth: n_chunks / 100 new articles (1,000 at 100k chunks), appended to the built index
-    grow = make_corpus(0, folder / "corpus", seed=99, prefix="growth", n_articles=max(10, n_chunks // 100))
-    t0 = time.perf_counter()
-    grown = build_index([folder / "corpus"], folder / "index", settings, embedder)
-    grow_s = time.perf_counter() - t0
+    grow = speed.squad_corpus(0, folder / "corpus", prefix="growth", n_articles=max(10, n_chunks // 100), growth=True)
+    grown = speed.build_in_process(folder / "corpus", folder / "index", speed.FAST)
     size = sum(f.stat().st_size for f in (folder / "index").rglob("*") if f.is_file())
     return {
-        "chunks": report.chunks, "articles": n_articles, "sentences": report.sentences,
+        "chunks": built["chunks"], "articles": n_articles, "sentences": built["sentences"], "runtime": speed.FAST,
         "faiss": faiss_kind, "build_s": round(build_s, 1),
-        "chunks_per_s": round(report.chunks / build_s, 1), "build_texts_per_s": round(build_tps, 1),
-        "raw_encode_texts_per_s": round(raw_tps, 1), "build_vs_raw": round(build_tps / raw_tps, 3),
+        "chunks_per_s": round(built["chunks"] / build_s, 1), "build_texts_per_s": round(build_tps, 1),
+        "raw_encode_texts_per_s": round(fast_tps, 1), "build_vs_raw": round(build_tps / fast_tps, 3),
+        "raw_torch_encode_texts_per_s": round(raw_torch, 1), "build_vs_raw_torch": round(build_tps / raw_torch, 3),
         **{k: v for k, v in lat.items() if k.endswith("_ms")},
-        "recall@10": recall, "recall@10_ids": lat["recall@10_ids"],
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        **compared,
+        "recall@10": lat["recall@10_ids"], "recall@10_tie_aware": recall,
+        "serve_peak_rss_mb": served[speed.FAST]["serve_peak_rss_mb"],
+        "serve_torch_imported": served[speed.FAST]["torch_imported"],
+        "serve_peak_rss_torch_path_mb": served["torch"]["serve_peak_rss_mb"],
+        "build_peak_rss_mb": built["build_peak_rss_mb"],
+        "peak_rss_mb": speed._rss_mb(),
         "index_mb": round(size / 2**20, 1), "load_s": round(load_s, 2),
-        "grow_articles": grow, "grow_embedded": grown.embedded, "grow_s": round(grow_s, 1),
-        "grow_vs_build": round(grown.embedded / grow_s / build_tps, 3),
+        "grow_articles": grow, "grow_embedded": grown["embedded"], "grow_s": round(grown["build_s"], 1),
+        "grow_vs_build": round(grown["embedded"] / grown["build_s"] / build_tps, 3),
         "reader": lat.pop("reader"), "questions": lat.pop("questions"),
     }
 
@@ -191,7 +152,9 @@ def run(sizes: list[int], out: Path, n_questions: int = 200) -> list[dict]:
     rows = []
     for n in sizes:
         proc = subprocess.run([sys.executable, "-m", "eval.bench", str(n), str(out), str(n_questions)], capture_output=True, text=True,
-                              env={**os.environ, "HF_HUB_OFFLINE": "1"})
+                              # one thread a model call for both runtimes: on a shared, loaded machine
+                              # two spinning threads a call thrash (torch's OpenMP most of all)
+                              env={"NEWSDESK_THREADS": "1", **os.environ, "HF_HUB_OFFLINE": "1"})
         if proc.returncode != 0:
             raise RuntimeError(f"bench at {n} chunks failed: {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else proc.returncode}")
         rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
@@ -200,8 +163,9 @@ def run(sizes: list[int], out: Path, n_questions: int = 200) -> list[dict]:
 
 
 def table(rows: list[dict]) -> str:
-    cols = ["chunks", "faiss", "chunks_per_s", "build_vs_raw", "bm25_p50_ms", "dense_p50_ms", "fused_p50_ms",
-            "fused_p95_ms", "answer_p50_ms", "answer_p95_ms", "recall@10", "recall@10_ids", "peak_rss_mb", "index_mb", "load_s",
+    cols = ["chunks", "faiss", "runtime", "chunks_per_s", "build_vs_raw", "build_vs_raw_torch", "query_embed_speedup",
+            "reader_speedup", "reader_f1_delta", "answer_vs_torch", "query_embed_p50_ms", "bm25_p50_ms", "dense_p50_ms", "fused_p50_ms",
+            "fused_p95_ms", "answer_p50_ms", "answer_p95_ms", "recall@10", "serve_peak_rss_mb", "build_peak_rss_mb", "index_mb", "load_s",
             "grow_articles", "grow_s", "grow_vs_build"]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     lines += ["| " + " | ".join(str(r[c]) for c in cols) + " |" for r in rows]

@@ -34,7 +34,9 @@ def cached_index(dataset: Dataset, settings: BuildSettings, embedder: Embedder, 
     """The index of a SQuAD dataset's paragraphs, built once per content hash and build settings.
     Its documents are kept in documents/, apart from articles/ (index.build.collection_dir), where an
     index's uploaded articles live and which every build adds: sharing it loaded each document twice."""
-    key = hashlib.sha256((dataset.digest + json.dumps(settings.manifest_settings(), sort_keys=True)).encode()).hexdigest()[:16]
+    runtime = "" if settings.runtime == "torch" else settings.runtime  # a runtime's own vectors, for its quality
+    key = hashlib.sha256((dataset.digest + json.dumps(settings.manifest_settings(), sort_keys=True) + runtime
+                          ).encode()).hexdigest()[:16]
     folder = cache / f"{dataset.name}-{key}"
     root = folder / "index"
     if not (root / "CURRENT").is_file():

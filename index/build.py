@@ -22,7 +22,7 @@ from tqdm import tqdm
 from . import cleaning, metadata, splitting, web
 from .bm25 import SparseBM25, tokenize
 from .duplicates import near_duplicates
-from .embedding import Embedder
+from .embedding import Embedder, embedder_runtime
 from .loading import RawDocument, load_folder
 from .model import Article, Chunk, Sentence
 from .settings import BuildSettings
@@ -215,7 +215,10 @@ def _build_locked(paths: list[Path], root: Path, settings: BuildSettings, embedd
         old = previous.sentence_vectors if everything else previous.sentence_vectors[kept.sentence_rows]
         sent_vecs = np.concatenate([old, sent_vecs])
     manifest = {
-        "model": {"name": embedder.name, "dim": embedder.dim},
+        "model": {"name": embedder.name, "dim": embedder.dim, "runtime": embedder_runtime(embedder),
+                  # every runtime whose vectors the index holds (an incremental build may add another)
+                  "runtimes": sorted({embedder_runtime(embedder), *((previous.manifest["model"].get("runtimes", [])
+                                      if previous and report.reused else []))})},
         "settings": settings.manifest_settings(),
         "counts": {"articles": len(articles), "sentences": len(sentences), "chunks": len(chunks),
                    "bm25_terms": len(bm25.vocab)},

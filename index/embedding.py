@@ -63,6 +63,10 @@ class SentenceTransformerEmbedder:
         except Exception as e:  # the library raises many kinds for a missing or broken model
             raise ModelError(f"cannot load embedding model {name!r} offline: {str(e).splitlines()[0][:200]}") from None
         self.dim = int(self.model.get_embedding_dimension())
+        from .runtime import Runtime, torch_threads
+
+        self.runtime = Runtime.TORCH
+        torch_threads()
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         if not texts:
@@ -107,8 +111,26 @@ class FakeEmbedder:
         return self._vector(text)
 
 
-def load_embedder(name: str, batch_size: int = 64) -> Embedder:
-    """The embedder for a model name or path; "fake-hash-64" is the test embedder."""
+def load_embedder(name: str, batch_size: int = 64, runtime: str = "torch") -> Embedder:
+    """The embedder for a model name or path, run by torch, onnx or onnx-int8 (index/runtime.py);
+    "fake-hash-64" is the test embedder."""
     if name.startswith("fake-hash-"):
         return FakeEmbedder(int(name.rsplit("-", 1)[1]), name)
+    from .runtime import OnnxEmbedder, Runtime
+
+    if Runtime(runtime).is_onnx:
+        path = resolve_model(name)
+        if not (Path(path) / "config.json").is_file():
+            raise ModelError(f"model folder not found: {path} (the ONNX runtime needs a local model folder)")
+        try:
+            return OnnxEmbedder(name, Path(path), Runtime(runtime), batch_size)
+        except (ValueError, RuntimeError) as e:
+            raise ModelError(str(e)) from None
     return SentenceTransformerEmbedder(name, batch_size)
+
+
+def embedder_runtime(embedder: Embedder) -> str:
+    """The runtime an embedder runs on, as recorded in an index manifest."""
+    if isinstance(embedder, FakeEmbedder):
+        return "fake"
+    return str(getattr(getattr(embedder, "runtime", None), "value", "torch"))

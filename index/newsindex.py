@@ -32,11 +32,11 @@ class NewsIndex:
 
     kind = "folder"
 
-    def __init__(self, root: Path, embedder: Embedder | None = None, embed_batch: int = 64):
+    def __init__(self, root: Path, embedder: Embedder | None = None, embed_batch: int = 64, runtime: str = "torch"):
         self.root = Path(root)
         snap = read_snapshot(self.root, expect_model=embedder.name if embedder else None)
         self.manifest = snap.manifest
-        self.embedder = embedder or load_embedder(snap.manifest["model"]["name"], embed_batch)
+        self.embedder = embedder or load_embedder(snap.manifest["model"]["name"], embed_batch, runtime)
         self.articles: Mapping[str, Article] = {a.id: a for a in snap.articles}
         self.sentences: Sequence[Sentence] = snap.sentences
         self.chunks: Sequence[Chunk] = snap.chunks
@@ -76,9 +76,10 @@ class NewsIndex:
 
     def _bm25_all(self, tokens: list[str]) -> np.ndarray:
         key = tuple(tokens)
-        if self._last_bm25 is None or self._last_bm25[0] != key:  # the retriever asks twice per query
-            self._last_bm25 = (key, self.bm25.scores(tokens))
-        return self._last_bm25[1]
+        last = self._last_bm25  # read once: another session's question may replace it meanwhile
+        if last is None or last[0] != key:  # the retriever asks twice per query
+            last = self._last_bm25 = (key, self.bm25.scores(tokens))
+        return last[1]
 
     def bm25_search(self, tokens: list[str], k: int, filters: Filters = Filters()) -> tuple[np.ndarray, np.ndarray]:
         scores = self._bm25_all(tokens)

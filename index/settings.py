@@ -26,10 +26,14 @@ class BuildSettings:
     bm25_b: float = 0.75
     exact_search_max: int = 50_000  # above this many vectors FAISS uses HNSW
     embed_batch: int = 64  # speed only: not recorded
+    # torch | onnx | onnx-int8 (index/runtime.py). Recorded as the manifest's model.runtime, not here:
+    # vectors of every runtime are within the measured cosine tolerance (README, speed section), so a
+    # change of runtime neither rebuilds the index nor refuses its queries.
+    runtime: str = "torch"
 
     def manifest_settings(self) -> dict[str, Any]:
         """The settings that shape the on-disk index."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "embed_batch"}
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("embed_batch", "runtime")}
 
     def with_(self, **changes: Any) -> "BuildSettings":
         return replace(self, **changes)

@@ -425,17 +425,26 @@ def build_app(desk: Desk, access: Access = Access(), storage_secret: str | None 
     return app
 
 
+def serving_threads() -> int:
+    """Set the threads one model call may use and return how many answers run at once: every call on
+    one thread (unless $NEWSDESK_THREADS says otherwise) and as many answers at once as cores
+    ($NEWSDESK_CONCURRENCY), so two answers on two cores run side by side instead of each spinning on
+    both. ONNX Runtime and torch inference are thread-safe; the pipeline keeps no per-question state."""
+    threads = int(os.environ.setdefault("NEWSDESK_THREADS", "1"))  # read by index/runtime.py as models load
+    return int(os.environ.get("NEWSDESK_CONCURRENCY", max(2, (os.cpu_count() or 1) // threads)))
+
+
 def serve(root: Path, config: Config, host: str = "127.0.0.1", port: int = 7860, auth: list[str] | str | None = None,
           read_only: bool = False, allow_private_urls: bool = False) -> int:
     """Load the index and serve the UI (blocking)."""
+    concurrency = serving_threads()
     access = access_from([auth] if isinstance(auth, str) else auth, os.environ.get("NEWSDESK_AUTH"), read_only, host)
     desk = Desk(root, config, fetch_policy=FetchPolicy(allow_private=allow_private_urls))
     # a stable secret per collection, so that a conversation stored in the browser survives a server restart
     secret = os.environ.get("NEWSDESK_STORAGE_SECRET") or hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:32]
     app = build_app(desk, access, storage_secret=secret)
     print(f"newsdesk: serving {root} on http://{host}:{port} ({access.describe()})")
-    app.queue(default_concurrency_limit=4).launch(server_name=host, server_port=port,
-                                                   auth=access.check_password if access.users else None,
-                                                   css=CSS + NEWSROOM_CSS, head=HEAD, max_file_size="10mb",
-                                                   show_error=False, quiet=True)
+    app.queue(default_concurrency_limit=concurrency).launch(
+        server_name=host, server_port=port, auth=access.check_password if access.users else None,
+        css=CSS + NEWSROOM_CSS, head=HEAD, max_file_size="10mb", show_error=False, quiet=True)
     return 0

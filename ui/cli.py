@@ -17,7 +17,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from ui.commands import index_dir, settings_from  # noqa: E402
+from ui.commands import index_dir, runtime_option, settings_from  # noqa: E402
 
 log = logging.getLogger("newsdesk")
 
@@ -38,7 +38,7 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     if not args.force and is_current(paths, index_dir(args), settings):
         print(f"index {index_dir(args)} is up to date with {', '.join(map(str, paths))}")
         return 0
-    embedder = load_embedder(settings.model, settings.embed_batch)
+    embedder = load_embedder(settings.model, settings.embed_batch, settings.runtime)
     report = build_index(paths, index_dir(args), settings, embedder, progress=sys.stderr.isatty())
     print(f"indexed {report.articles} articles: {report.sentences} sentences, {report.chunks} chunks "
           f"({report.embedded} texts embedded, {report.reused} reused) into {index_dir(args)} "
@@ -62,7 +62,9 @@ def cmd_index_info(args: argparse.Namespace) -> int:
         return 0
     c = m["counts"]
     print(f"index {root} ({current_version(root).name}), built {m['built_at']}")
-    print(f"model {m['model']['name']} (dim {m['model']['dim']}); faiss {m['faiss']['chunks']}; "
+    print(f"model {m['model']['name']} (dim {m['model']['dim']}), built with runtime {m['model'].get('runtime', 'torch')}"
+          f"{' (vectors from ' + ', '.join(m['model']['runtimes']) + ')' if len(m['model'].get('runtimes', [])) > 1 else ''}; "
+          f"faiss {m['faiss']['chunks']}; "
           f"{size / 1024:.0f} KiB on disk")
     print(f"{c['articles']} articles, {c['sentences']} sentences, {c['chunks']} chunks, {c['bm25_terms']} BM25 terms")
     chunks_per = {}
@@ -87,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--index", help="index folder (default: $NEWSDESK_INDEX or .newsdesk/index)")
     b.add_argument("--model", help="sentence-transformers model name or local path")
     b.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
+    runtime_option(b)
     b.set_defaults(func=cmd_index_build)
     i = idx.add_parser("info", help="describe an index")
     i.add_argument("--index")

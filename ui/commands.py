@@ -41,10 +41,11 @@ def _given(args: argparse.Namespace, names: dict[str, str]) -> dict:
 
 def settings_from(args: argparse.Namespace) -> Config:
     """The dataclasses' defaults with what the command line overrides (flags left unset mean the default)."""
-    return Config(build=BuildSettings().with_(**_given(args, {"model": "model"})),
+    return Config(build=BuildSettings().with_(**_given(args, {"model": "model", "runtime": "runtime"})),
                   ask=AskSettings().with_(**_given(args, {"top_k": "top_k", "fusion": "fusion",
                                                            "dense_weight": "dense_weight"})),
-                  reader=ReaderSettings().with_(**_given(args, {"reader": "kind", "reader_path": "path"})))
+                  reader=ReaderSettings().with_(**_given(args, {"reader": "kind", "reader_path": "path",
+                                                                   "runtime": "runtime"})))
 
 
 def index_dir(args: argparse.Namespace) -> Path:
@@ -68,6 +69,12 @@ def _ask_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dense-weight", type=float)
     p.add_argument("--reader", choices=[r.value for r in ReaderKind])
     p.add_argument("--reader-path", help="a trained reader folder (default: the shipped models/reader)")
+    runtime_option(p)
+
+
+def runtime_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--runtime", choices=["torch", "onnx", "onnx-int8"],
+                   help="what runs the embedder and the reader (default torch; README, speed section)")
 
 
 def _filters(args: argparse.Namespace):
@@ -88,7 +95,7 @@ def open_from(args: argparse.Namespace, root: Path | None = None):
     from assistant.pipeline import open_assistant
 
     cfg = settings_from(args)
-    return open_assistant(root or index_dir(args), cfg.ask, cfg.reader, cfg.build.embed_batch)
+    return open_assistant(root or index_dir(args), cfg.ask, cfg.reader, cfg.build.embed_batch, cfg.build.runtime)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -151,11 +158,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.index:
         root = Path(args.index)
     elif dataset.documents:
-        embedder = load_embedder(cfg.build.model, cfg.build.embed_batch)
+        embedder = load_embedder(cfg.build.model, cfg.build.embed_batch, cfg.build.runtime)
         root = cached_index(dataset, cfg.build, embedder)
     else:
         root = default_index_dir()
-    assistant = Assistant(NewsIndex(root, embedder, cfg.build.embed_batch), ask, reader_settings=cfg.reader)
+    assistant = Assistant(NewsIndex(root, embedder, cfg.build.embed_batch, cfg.build.runtime), ask,
+                          reader_settings=cfg.reader)
     rows = run(dataset, assistant, limit=args.limit, progress=sys.stderr.isatty(), gold=args.gold)
     summary = summarize(rows)
     summary["dataset"], summary["index"], summary["reader"] = dataset.name, str(root), assistant.reader.name
@@ -354,7 +362,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         cfg = settings_from(args)
         t0 = time.perf_counter()
-        index = NewsIndex(Path(args.index), embed_batch=cfg.build.embed_batch)
+        index = NewsIndex(Path(args.index), embed_batch=cfg.build.embed_batch, runtime=cfg.build.runtime)
         load_s = time.perf_counter() - t0
         lat, recall = measure(index, cfg.ask, cfg.reader, args.questions)
         print(f"{args.index}: {index.manifest['counts']['chunks']} chunks ({index.manifest['faiss']['chunks']}), "
@@ -363,6 +371,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
         for stage in ("bm25", "dense", "fused", "answer"):
             print(f"  {stage:7s} p50 {lat[f'{stage}_p50_ms']:7.2f} ms   p95 {lat[f'{stage}_p95_ms']:7.2f} ms")
+        if args.compare:
+            from eval.bench import bench_questions
+            from eval.speed import compare
+
+            print(json.dumps(compare(Path(args.index), bench_questions(args.questions)), indent=2))
+        return 0
+    if args.search_only:
+        from eval.speed import search_only_main
+
+        search_only_main([int(s) for s in args.search_only.split(",")], Path(args.out))
         return 0
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -381,6 +399,11 @@ def _add_bench(sub) -> None:
     b.add_argument("--out", default=".newsdesk/bench")
     b.add_argument("--index", help="measure latency on this existing index instead of building corpora")
     b.add_argument("--questions", type=int, default=200)
+    b.add_argument("--compare", action="store_true",
+                   help="with --index: torch against onnx-int8, interleaved (query embedding, reader, answer)")
+    b.add_argument("--search-only", help="vector counts (e.g. 100000,1000000): search latency, recall and memory "
+                                         "for vectors drawn from real ones, no embedding")
+    runtime_option(b)
     b.set_defaults(func=cmd_bench)
 
 

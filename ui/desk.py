@@ -45,7 +45,8 @@ class Desk:
         self.root = Path(root)
         self.config = config
         self.fetch_policy = fetch_policy  # the server fetches for whoever uses the page: public addresses only
-        self.assistant = assistant or Assistant(NewsIndex(self.root, embed_batch=config.build.embed_batch), config.ask,
+        self.assistant = assistant or Assistant(NewsIndex(self.root, embed_batch=config.build.embed_batch,
+                                                          runtime=config.build.runtime), config.ask,
                                                 reader_settings=config.reader)
         self._lock = threading.Lock()
 

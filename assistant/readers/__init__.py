@@ -43,7 +43,8 @@ def load_reader(settings: ReaderSettings = ReaderSettings()) -> Reader:
     folder = settings.folder()
     if span.available(folder):
         fitted = load_calibration(span.SpanReader.name)
-        return span.SpanReader.load(folder, quantize=settings.int8, ranker=fitted.ranker if fitted else None)
+        return span.SpanReader.load(folder, quantize=settings.int8, runtime=settings.runtime,
+                                    ranker=fitted.ranker if fitted else None)
     if kind is ReaderKind.TRAINED:
         raise FileNotFoundError(f"no trained reader weights at {folder}")
     log.warning("no trained reader at %s: answering with the rule reader", folder)

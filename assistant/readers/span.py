@@ -36,7 +36,7 @@ def available(folder: Path) -> bool:
 
 
 class SpanReader:
-    """Reads passages with the trained model; int8 dynamic quantization on CPU when asked."""
+    """Reads passages with the trained model, run by PyTorch or ONNX Runtime (index/runtime.py)."""
 
     name = "trained"
     # Passages read, in one batch: chosen by eval/experiments/tune_reading.py on SQuAD train's validation
@@ -45,50 +45,59 @@ class SpanReader:
     passages = 3
 
     def __init__(self, model, tokenizer, name: str = "trained", ranker: Logistic | None = None):
-        self.model = model
+        self.model = model  # index.runtime.QaModel: start/end logits from torch or ONNX Runtime
         self.tokenizer = tokenizer
         self.name = name
         self.ranker = ranker
 
     @classmethod
-    def load(cls, folder: Path, quantize: bool = False, ranker: Logistic | None = None) -> "SpanReader":
-        import torch
-        from transformers import AutoModelForQuestionAnswering, AutoTokenizer
-        from transformers.utils import logging as hf_logging
+    def load(cls, folder: Path, quantize: bool = False, runtime: str = "torch",
+             ranker: Logistic | None = None) -> "SpanReader":
+        from index.runtime import QaModel, QaTokenizer, Runtime
 
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
-        tokenizer = AutoTokenizer.from_pretrained(str(folder))
-        model = AutoModelForQuestionAnswering.from_pretrained(str(folder), dtype=torch.float32).eval()
-        if quantize:
-            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-        return cls(model, tokenizer, "trained-int8" if quantize else "trained", ranker)
+        model = QaModel(folder, Runtime(runtime))
+        if model.runtime.is_onnx:  # transformers' AutoTokenizer imports torch: 0.3+ GB a server need not hold
+            tokenizer = QaTokenizer(folder)
+        else:
+            from transformers import AutoTokenizer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()
+            tokenizer = AutoTokenizer.from_pretrained(str(folder))
+        # the same weights on every runtime: the name (which keys the calibration) stays "trained";
+        # model.runtime says what runs it
+        name = "trained"
+        if quantize and model.runtime is Runtime.TORCH:
+            model.quantize_torch()
+            name = "trained-int8"
+        return cls(model, tokenizer, name, ranker)
 
     def fit_question(self, question: str) -> str:
         """The question cut to the tokens a window can hold beside MIN_CONTEXT_TOKENS of context."""
         room = MAX_LEN - self.tokenizer.num_special_tokens_to_add(pair=True) - MIN_CONTEXT_TOKENS
-        spans = self.tokenizer(question, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+        if hasattr(self.tokenizer, "offsets"):  # index.runtime.QaTokenizer (ONNX runtimes)
+            spans = self.tokenizer.offsets(question)
+        else:
+            spans = self.tokenizer(question, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
         return question if len(spans) <= room else question[: spans[room - 1][1]]
 
     def score_windows(self, question: str, contexts: list[str], per_window: int = SPANS_PER_WINDOW
                       ) -> list[tuple[int, int, float, float, float, int]]:
         """The best spans of each window: (char start, char end, log p(span) in its window, log p(no answer)
         in its window, raw logit margin of the span over no-answer, context index), best first per window."""
-        import torch
+        from index.runtime import log_softmax
 
         if not contexts:
             return []
         question = self.fit_question(question)
         enc = self.tokenizer([question] * len(contexts), contexts, truncation="only_second", max_length=MAX_LEN,
                              stride=STRIDE, return_overflowing_tokens=True, return_offsets_mapping=True,
-                             padding=True, return_tensors="pt")
-        offsets = enc.pop("offset_mapping").numpy()
-        owner = enc.pop("overflow_to_sample_mapping").numpy()
-        with torch.inference_mode():
-            out = self.model(**enc)
-        raw_s, raw_e = out.start_logits.float().numpy(), out.end_logits.float().numpy()
-        start = torch.log_softmax(out.start_logits.float(), -1).numpy()
-        end = torch.log_softmax(out.end_logits.float(), -1).numpy()
+                             padding=True, return_tensors="np")
+        offsets = enc.pop("offset_mapping")
+        owner = enc.pop("overflow_to_sample_mapping")
+        raw_s, raw_e = self.model.logits(enc["input_ids"], enc["attention_mask"], enc["token_type_ids"])
+        start, end = log_softmax(raw_s), log_softmax(raw_e)
         results = []
         for w in range(len(owner)):
             seq = np.array([s if s is not None else -1 for s in enc.sequence_ids(w)])

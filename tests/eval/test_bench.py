@@ -1,14 +1,17 @@
 """A small size of the scale benchmark runs in the suite to keep the code honest (the big sizes do not)."""
-from eval.bench import make_corpus, run, table
+import json
+
+from eval.bench import run, table
+from eval.speed import squad_corpus
 
 
-def test_make_corpus_hits_the_size(tmp_path):
-    n = make_corpus(120, tmp_path)
-    assert n > 0 and (tmp_path / "bench-000.jsonl").read_text().count("\n") == n
-    m = make_corpus(0, tmp_path / "many", n_articles=4100, prefix="g")
-    files = sorted((tmp_path / "many").iterdir())
-    assert m == 4100 and [f.name for f in files] == ["g-000.jsonl", "g-001.jsonl", "g-002.jsonl"]
-    assert sum(f.read_text().count("\n") for f in files) == 4100  # files stay under the loader's size limit
+def test_corpus_is_distinct_paragraphs_and_hits_the_size(tmp_path):
+    n = squad_corpus(120, tmp_path)
+    texts = [json.loads(line)["text"] for line in (tmp_path / "bench-000.jsonl").read_text().splitlines()]
+    assert n == len(texts) > 0 and len(set(texts)) == n  # no text reused
+    m = squad_corpus(0, tmp_path / "grow", prefix="growth", n_articles=30, growth=True)
+    grown = [json.loads(line)["text"] for line in (tmp_path / "grow" / "growth-000.jsonl").read_text().splitlines()]
+    assert m == 30 and not set(grown) & set(texts)  # growth never repeats the corpus
 
 
 def test_small_bench_end_to_end(tmp_path):

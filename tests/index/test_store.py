@@ -23,7 +23,7 @@ def test_manifest_round_trip(seeds_copy, tmp_path, fake_settings):
     snap = read_snapshot(root, expect_model="fake-hash-64")
     m = snap.manifest
     assert m["format_version"] == store.FORMAT_VERSION
-    assert m["model"] == {"name": "fake-hash-64", "dim": 64}
+    assert m["model"] == {"name": "fake-hash-64", "dim": 64, "runtime": "fake", "runtimes": ["fake"]}
     assert m["settings"] == fake_settings.manifest_settings()
     assert m["counts"] == {"articles": 5, "sentences": report.sentences, "chunks": report.chunks,
                            "bm25_terms": len(snap.bm25.vocab)}
