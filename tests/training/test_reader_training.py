@@ -88,3 +88,16 @@ def test_validation_and_test_articles_are_never_trained_on(tmp_path):
     data["data"].append({"title": "Other", "paragraphs": data["data"][0]["paragraphs"]})
     (tmp_path / "d.json").write_text(json.dumps(data))
     assert [a["title"] for a in train_articles(tmp_path / "d.json")] == ["Other"]
+
+
+def test_export_keeps_the_hand_written_parts_of_the_card():
+    from training.reader import CARD_END, CARD_START, merge_card
+
+    new = f"{CARD_START}\n# newsdesk span reader\nstage 3\n{CARD_END}\n"
+    old_without_markers = "# newsdesk span reader\nstage 2\n\n## Evaluation\nEM 66.9 (hand-written)\n"
+    merged = merge_card(old_without_markers, new)
+    assert "stage 3" in merged and "stage 2" not in merged and "EM 66.9 (hand-written)" in merged
+    again = merge_card(merged + "\n## Notes\nkept too\n", f"{CARD_START}\n# newsdesk span reader\nstage 4\n{CARD_END}\n")
+    assert "stage 4" in again and "stage 3" not in again
+    assert "EM 66.9 (hand-written)" in again and "kept too" in again
+    assert merge_card(None, new) == new
