@@ -62,3 +62,22 @@ def test_ray_engine_writes_to_the_milvus_store(tmp_path, seeds_dir, real_embedde
     ids = np.arange(len(folder.chunks))
     assert np.abs(store.chunk_vectors(ids) - folder.chunk_vectors(ids)).max() < 1e-4
     store.close()
+
+
+def test_ray_engine_writes_to_the_folder_store(tmp_path, seeds_copy, real_embedder):
+    """The folder build with engine=Ray equals the single-process folder build, also when rebuilding."""
+    from index.build import build_index
+    from index.newsindex import NewsIndex
+
+    settings = Settings()
+    a = build_index([seeds_copy], tmp_path / "local", settings, real_embedder)
+    b = build_index([seeds_copy], tmp_path / "ray", settings, real_embedder, engine=get_engine("ray", workers=2))
+    assert (a.chunks, a.sentences, a.embedded) == (b.chunks, b.sentences, b.embedded)
+    sorted(seeds_copy.iterdir())[2].unlink()  # a removal: the rest is reused, nothing embedded
+    c = build_index([seeds_copy], tmp_path / "ray", settings, real_embedder, engine=get_engine("ray", workers=2))
+    assert c.embedded == 0 and c.removed and not ray.is_initialized()
+    build_index([seeds_copy], tmp_path / "local", settings, real_embedder)
+    x, y = NewsIndex(tmp_path / "local", real_embedder), NewsIndex(tmp_path / "ray", real_embedder)
+    assert list(x.chunks) == list(y.chunks) and x.articles == y.articles
+    ids = np.arange(len(x.chunks))
+    assert np.abs(x.chunk_vectors(ids) - y.chunk_vectors(ids)).max() < 1e-4
