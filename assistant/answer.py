@@ -70,6 +70,8 @@ class Answer:
     answer_start: int | None = None  # offsets of the answer span in that citation's article
     answer_end: int | None = None
     note: str | None = None  # e.g. "the question was cut to 2,000 characters"
+    reader: str | None = None  # which reader read the passages ("trained", "rules")
+    calibrated: bool = False  # confidence is a fitted P(correct), not the reader's raw score
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

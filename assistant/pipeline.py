@@ -5,19 +5,21 @@ import json
 import logging
 import math
 import re
+from dataclasses import dataclass, replace
 from pathlib import Path
-
 
 from index.bm25 import tokenize
 from index.newsindex import NewsIndex
-from index.settings import Settings
+from index.store_api import Filters, Store
 
 from .answer import Answer, AnswerCandidate, Citation, Passage
 from .attribution import speaker
 from .conversation import Conversation, rewrite
 from .qtypes import expected_kind
-from .reader import Reader, lexical_overlap, load_reader
-from .retrieval import Filters, Retrieval, Retriever
+from .readers import Reader, load_reader
+from .readers.evidence import lexical_overlap
+from .retrieval import Retrieval, Retriever
+from .settings import AskSettings, ReaderSettings
 
 log = logging.getLogger(__name__)
 CALIBRATION = Path(__file__).with_name("calibration.json")
@@ -34,19 +36,19 @@ def load_calibration(reader_name: str) -> dict | None:
     return None
 
 
-def features(best: AnswerCandidate, retrieval: Retrieval, index: NewsIndex, question: str) -> dict[str, float]:
+def features(best: AnswerCandidate, retrieval: Retrieval, store: Store, question: str) -> dict[str, float]:
     """The evidence an answer rests on, each in about [0, 1]."""
-    sent = index.sentences[best.sentence_id]
+    sent = store.sentences[best.sentence_id]
     q_tokens = tokenize(retrieval.query)
     top = [set(tokenize(p.text)) for p in retrieval.passages[:3]]
-    dense = float(index.sentence_vectors([best.sentence_id])[0] @ retrieval.qvec)
+    dense = float(store.sentence_vectors([best.sentence_id])[0] @ retrieval.qvec)
     kind = expected_kind(question)
     return {
         "reader": best.score,
         "dense": dense,
-        "lex": lexical_overlap(q_tokens, set(tokenize(sent.text)), index),
-        "chunk_lex": lexical_overlap(q_tokens, top[0] if top else set(), index),
-        "cover3": lexical_overlap(q_tokens, set().union(*top), index),
+        "lex": lexical_overlap(q_tokens, set(tokenize(sent.text)), store),
+        "chunk_lex": lexical_overlap(q_tokens, top[0] if top else set(), store),
+        "cover3": lexical_overlap(q_tokens, set().union(*top), store),
         "typed": 1.0 if (kind is None or best.start is not None) else 0.0,
         "no_answer": best.no_answer,
     }
@@ -79,19 +81,41 @@ def merge_spans(spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]
     return [(aid, s, e) for _, aid, s, e in sorted(out)]
 
 
-class Assistant:
-    """Answers questions over a NewsIndex with cited, verbatim text, or says the articles do not answer."""
+@dataclass(frozen=True)
+class Trace:
+    """One question through the pipeline: what was retrieved, what the reader proposed, the evidence
+    the confidence was computed from, and the Answer. Evaluation and calibration read this, so they
+    measure exactly what answers users."""
 
-    def __init__(self, index: NewsIndex, settings: Settings, reader: Reader | None = None):
-        self.index = index
+    question: str
+    query: str
+    retrieval: Retrieval | None
+    candidates: tuple[AnswerCandidate, ...]
+    features: dict[str, float] | None
+    answer: Answer
+
+
+class Assistant:
+    """Answers questions over a Store with cited, verbatim text, or says the articles do not answer.
+    Cheap to construct around a loaded store and reader; `settings` are the defaults for every question."""
+
+    def __init__(self, store: Store, settings: AskSettings = AskSettings(), reader: Reader | None = None,
+                 reader_settings: ReaderSettings = ReaderSettings()):
+        self.store = store
         self.settings = settings
-        self.retriever = Retriever(index, settings)
-        self.reader = reader or load_reader(settings.reader, settings.reader_int8)
+        self.retriever = Retriever(store, settings)
+        self.reader = reader or load_reader(reader_settings)
         self.calibration = load_calibration(self.reader.name)
-        self.threshold = settings.abstain_below if self.calibration is None else self.calibration["threshold"]
+
+    @property
+    def index(self) -> Store:  # the name the UI layer uses
+        return self.store
+
+    def threshold(self, settings: AskSettings) -> float:
+        return settings.abstain_below if self.calibration is None else self.calibration["threshold"]
 
     def citation(self, number: int, article_id: str, start: int, end: int) -> Citation:
-        a = self.index.articles[article_id]
+        a = self.store.articles[article_id]
         return Citation(number=number, article_id=article_id, start=start, end=end, text=a.text[start:end],
                         title=a.title.value if a.title else None, outlet=a.outlet.value if a.outlet else None,
                         date=a.date.iso if a.date else None, dateline=a.dateline.value if a.dateline else None,
@@ -107,50 +131,61 @@ class Assistant:
                       abstained=True, citations=self._nearest(passages[:3]), note=note)
 
     def ask(self, question: str, conversation: Conversation | None = None, filters: Filters = Filters(),
-            k: int | None = None, fusion: str | None = None, dense_weight: float | None = None) -> Answer:
+            settings: AskSettings | None = None) -> Answer:
         """Answer one question; a follow-up is resolved against the conversation, which gets the new turn.
-        k, fusion and dense_weight override the settings for this question."""
-        answer = self._ask(question, conversation, filters, k, fusion, dense_weight)
-        if conversation is not None:
-            conversation.add(answer)
-        return answer
+        settings, when given, replace the assistant's defaults for this question."""
+        return self.trace(question, conversation, filters, settings).answer
 
-    def _ask(self, question: str, conversation: Conversation | None, filters: Filters, k: int | None,
-             fusion: str | None, dense_weight: float | None) -> Answer:
-        s = self.settings
+    def trace(self, question: str, conversation: Conversation | None = None, filters: Filters = Filters(),
+              settings: AskSettings | None = None) -> Trace:
+        """ask(), keeping every intermediate result."""
+        t = self._trace(question, conversation, filters, settings or self.settings)
+        t = replace(t, answer=replace(t.answer, reader=self.reader.name, calibrated=self.calibration is not None))
+        if conversation is not None:
+            conversation.add(t.answer)
+        return t
+
+    def _trace(self, question: str, conversation: Conversation | None, filters: Filters, s: AskSettings) -> Trace:
         note = None
         question = question if isinstance(question, str) else ""
         if len(question) > s.max_question_chars:
             question = question[: s.max_question_chars]
             note = f"the question was cut to its first {s.max_question_chars:,} characters"
         if not tokenize(question):
-            return Answer(question=question, query="", answer=None, quote=None, confidence=0.0, abstained=True,
-                          note="Please ask a question in words: this one has none to search for.")
+            answer = Answer(question=question, query="", answer=None, quote=None, confidence=0.0, abstained=True,
+                            note="Please ask a question in words: this one has none to search for.")
+            return Trace(question, "", None, (), None, answer)
         query = rewrite(question, conversation)
-        retrieval = self.retriever.retrieve(query, filters, k=max(k or s.top_k, self.reader.passages), fusion=fusion,
-                                            dense_weight=dense_weight)
+        retriever = self.retriever if s is self.settings else Retriever(self.store, s)
+        n_read = s.read_passages or self.reader.passages
+        retrieval = retriever.retrieve(query, filters, k=max(s.top_k, n_read))
         passages = retrieval.passages
         if not passages:
-            return self._abstain(question, query, passages, 0.0, note or "No article matches the filters.")
-        candidates = self.reader.read(question, query, passages[:self.reader.passages], self.index, retrieval.qvec)
+            answer = self._abstain(question, query, passages, 0.0, note or "No article matches the filters.")
+            return Trace(question, query, retrieval, (), None, answer)
+        candidates = tuple(self.reader.read(question, query, passages[:n_read], self.store, retrieval.qvec))
         if not candidates:
-            return self._abstain(question, query, passages, 0.0, note)
+            return Trace(question, query, retrieval, (), None, self._abstain(question, query, passages, 0.0, note))
         best = candidates[0]
-        confidence = calibrated(features(best, retrieval, self.index, question), self.calibration)
-        if s.abstain and confidence < self.threshold:
-            return self._abstain(question, query, passages, confidence, note)
-        return self._answer(question, query, best, passages, confidence, note)
+        feats = features(best, retrieval, self.store, question)
+        confidence = calibrated(feats, self.calibration)
+        if s.abstain and confidence < self.threshold(s):
+            answer = self._abstain(question, query, passages, confidence, note)
+        else:
+            answer = self._answer(question, query, best, passages, confidence, note)
+        return Trace(question, query, retrieval, candidates, feats, answer)
 
     def _answer(self, question: str, query: str, best: AnswerCandidate, passages: list[Passage],
                 confidence: float, note: str | None) -> Answer:
-        article = self.index.articles[best.article_id]
+        store = self.store
+        article = store.articles[best.article_id]
         answer_text = article.text[best.start:best.end] if best.start is not None else None
         spans = [(best.article_id, best.sentence_start, best.sentence_end)]
         if answer_text:  # every other retrieved sentence that states the same answer is cited too
             needle = re.compile(r"(?<!\w)" + re.escape(_NORMALISE.sub(" ", answer_text).lower()) + r"(?!\w)")
             for p in passages:
-                for sid in self.index.chunks[p.chunk_id].sentences:
-                    sent = self.index.sentences[sid]
+                for sid in store.chunks[p.chunk_id].sentences:
+                    sent = store.sentences[sid]
                     if sid != best.sentence_id and needle.search(_NORMALISE.sub(" ", sent.text).lower()):
                         spans.append((sent.article_id, sent.start, sent.end))
         citations = tuple(self.citation(i, aid, s, e) for i, (aid, s, e) in enumerate(merge_spans(spans), 1))
@@ -160,6 +195,7 @@ class Assistant:
                       answer_start=best.start, answer_end=best.end, note=note)
 
 
-def open_assistant(root: Path, settings: Settings) -> Assistant:
-    """Load the index at root (verified) with its embedder and the configured reader."""
-    return Assistant(NewsIndex(root, settings), settings)
+def open_assistant(root: Path, settings: AskSettings = AskSettings(),
+                   reader_settings: ReaderSettings = ReaderSettings(), embed_batch: int = 64) -> Assistant:
+    """Load the index folder at root (verified) with its embedder and the configured reader."""
+    return Assistant(NewsIndex(root, embed_batch=embed_batch), settings, reader_settings=reader_settings)

@@ -13,51 +13,17 @@ Ties are broken by dense score, then BM25, then chunk order, so results are dete
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from index.bm25 import tokenize
-from index.metadata import parse_date_string
-from index.model import Article
-from index.newsindex import NewsIndex
-from index.settings import Settings
+from index.store_api import Filters, Store
 
 from .answer import Passage
+from .settings import AskSettings, Fusion
 
-
-@dataclass(frozen=True)
-class Filters:
-    """Metadata filters: outlets (case-insensitive), a date range (ISO or any parseable date), article ids."""
-
-    outlets: tuple[str, ...] = ()
-    since: str | None = None
-    until: str | None = None
-    article_ids: tuple[str, ...] = field(default_factory=tuple)
-
-    def active(self) -> bool:
-        return bool(self.outlets or self.since or self.until or self.article_ids)
-
-    def allows(self, article: Article) -> bool:
-        if self.article_ids and article.id not in self.article_ids:
-            return False
-        if self.outlets:
-            outlet = (article.outlet.value if article.outlet else "").lower()
-            if outlet not in {o.lower() for o in self.outlets}:
-                return False
-        if self.since or self.until:
-            d = article.date
-            if d is None or d.year is None:  # an unknown year cannot be placed in a range
-                return False
-            key = d.sort_key()
-            for bound, ok in ((self.since, lambda b: key >= b), (self.until, lambda b: key <= b)):
-                if bound:
-                    b = parse_date_string(bound)
-                    if b is None or b.year is None:
-                        raise ValueError(f"cannot read the date {bound!r}; use YYYY-MM-DD")
-                    if not ok(b.sort_key()):
-                        return False
-        return True
+__all__ = ["Filters", "Retrieval", "Retriever", "fuse", "minmax", "ranks", "article_ranking"]
 
 
 def minmax(x: np.ndarray) -> np.ndarray:
@@ -70,16 +36,6 @@ def minmax(x: np.ndarray) -> np.ndarray:
     return (x - lo) / (hi - lo)
 
 
-def top_positive(scores: np.ndarray, n: int) -> np.ndarray:
-    """Ids of the n highest positive scores, best first, ties by id (argpartition: linear in the corpus)."""
-    if n < len(scores):
-        part = np.argpartition(-scores, n - 1)[:n]
-    else:
-        part = np.arange(len(scores))
-    part = part[scores[part] > 0]
-    return part[np.lexsort((part, -scores[part]))]
-
-
 def ranks(scores: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
     """1-based ranks, higher score first, ties broken by tiebreak (higher first), then position."""
     order = np.lexsort((np.arange(len(scores)), -tiebreak, -scores))
@@ -88,14 +44,13 @@ def ranks(scores: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
     return r
 
 
-def fuse(dense: np.ndarray, bm25: np.ndarray, method: str, dense_weight: float, rrf_k: int) -> np.ndarray:
+def fuse(dense: np.ndarray, bm25: np.ndarray, method: Fusion, dense_weight: float, rrf_k: int) -> np.ndarray:
     """Fused scores in [0, 1] for the candidates (see the module docstring)."""
-    if method == "rrf":
+    method = Fusion(method)
+    if method is Fusion.RRF:
         s = 1.0 / (rrf_k + ranks(dense, bm25)) + 1.0 / (rrf_k + ranks(bm25, dense))
         return (s / (2.0 / (rrf_k + 1))).astype(np.float32)
-    if method == "minmax":
-        return (dense_weight * minmax(dense) + (1 - dense_weight) * minmax(bm25)).astype(np.float32)
-    raise ValueError(f"unknown fusion {method!r}: use minmax or rrf")
+    return (dense_weight * minmax(dense) + (1 - dense_weight) * minmax(bm25)).astype(np.float32)
 
 
 @dataclass
@@ -112,59 +67,44 @@ class Retrieval:
 
 
 class Retriever:
-    """Dense + BM25 candidates over an index's chunks, fused into ranked passages."""
+    """Dense + BM25 candidates from a Store, fused into ranked passages."""
 
-    def __init__(self, index: NewsIndex, settings: Settings):
-        self.index = index
+    def __init__(self, store: Store, settings: AskSettings):
+        self.store = store
         self.settings = settings
-        self._article_of_chunk = [c.article_id for c in index.chunks]
-
-    def _allowed(self, filters: Filters) -> np.ndarray | None:
-        if not filters.active():
-            return None
-        ok = {a.id for a in self.index.articles.values() if filters.allows(a)}
-        return np.array([aid in ok for aid in self._article_of_chunk], bool)
 
     def _dense_scores(self, qvec: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """dense(c) for the given chunks: chunk cosine mixed with the best sentence cosine.
         Vectors come back in one batch each (one call per vector dominated at 10k chunks)."""
-        idx = self.index
+        store = self.store
         a = self.settings.sentence_weight
         ids = np.asarray(ids, np.int64)
-        c_cos = idx.chunk_index.reconstruct_batch(ids) @ qvec
-        members = [idx.chunks[int(c)].sentences for c in ids]
+        c_cos = store.chunk_vectors(ids) @ qvec
+        members = [store.chunks[int(c)].sentences for c in ids]
         flat = np.fromiter((s for m in members for s in m), np.int64)
-        s_cos = idx.sentence_vectors(flat) @ qvec
+        s_cos = store.sentence_vectors(flat) @ qvec
         starts = np.cumsum([0] + [len(m) for m in members[:-1]])
         best = np.maximum.reduceat(s_cos, starts) if len(flat) else np.zeros(len(ids), np.float32)
         return ((1 - a) * c_cos + a * best).astype(np.float32)
 
-    def retrieve(self, query: str, filters: Filters = Filters(), k: int | None = None,
-                 fusion: str | None = None, dense_weight: float | None = None) -> Retrieval:
+    def retrieve(self, query: str, filters: Filters = Filters(), k: int | None = None) -> Retrieval:
         s = self.settings
         k = k or s.top_k
-        idx = self.index
-        qvec = idx.embed_query(query)
-        bm25_all = idx.bm25.scores(tokenize(query))
-        allowed = self._allowed(filters)
-        c = s.candidates
-        if allowed is not None and allowed.sum() <= 5000:
-            cand = np.flatnonzero(allowed)
-        else:
-            top_bm25 = top_positive(bm25_all, c)
-            dense_ids, _ = idx.search_chunks(qvec, c)
-            cand = np.unique(np.concatenate([top_bm25, dense_ids]).astype(np.int64))
-            if allowed is not None:
-                cand = cand[allowed[cand]]
+        store = self.store
+        qvec = store.embed_query(query)
+        tokens = tokenize(query)
+        top_bm25, _ = store.bm25_search(tokens, s.candidates, filters)
+        dense_ids, _ = store.dense_search(qvec, s.candidates, filters)
+        cand = np.unique(np.concatenate([top_bm25, dense_ids]).astype(np.int64))
         if len(cand) == 0:
             return Retrieval(query, qvec, cand, np.zeros(0), np.zeros(0), np.zeros(0), [])
-        bm25 = bm25_all[cand].astype(np.float32)
+        bm25 = store.bm25_scores(tokens, cand)
         dense = self._dense_scores(qvec, cand)
-        fused = fuse(dense, bm25, fusion or s.fusion, s.dense_weight if dense_weight is None else dense_weight, s.rrf_k)
+        fused = fuse(dense, bm25, s.fusion, s.dense_weight, s.rrf_k)
         order = np.lexsort((cand, -bm25, -dense, -fused))
         passages = []
         for rank, j in enumerate(order[:k], 1):
-            ch = idx.chunks[int(cand[j])]
+            ch = store.chunks[int(cand[j])]
             passages.append(Passage(int(cand[j]), ch.article_id, ch.start, ch.end, ch.text,
                                     float(fused[j]), float(bm25[j]), float(dense[j]), rank))
         return Retrieval(query, qvec, cand, bm25, dense, fused, passages)

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.settings import Settings
+from assistant.settings import AskSettings, ReaderSettings
+from index.settings import BuildSettings
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 BENCHMARK = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "squad-v1.1-dev-super-bowl-50.json"
@@ -40,7 +41,7 @@ def sentence_pool() -> list[str]:
     if BENCHMARK.is_file():
         data = json.loads(BENCHMARK.read_text())["data"]
         docs += [RawDocument(f"sb-{i}", p["context"], "") for a in data for i, p in enumerate(a["paragraphs"])]
-    return [s.text for d in docs for s in prepare(d, Settings())[1] if len(s.text) > 30]
+    return [s.text for d in docs for s in prepare(d, BuildSettings())[1] if len(s.text) > 30]
 
 
 def make_corpus(n_chunks: int, folder: Path, seed: int = 0, prefix: str = "bench", n_articles: int | None = None) -> int:
@@ -53,7 +54,7 @@ def make_corpus(n_chunks: int, folder: Path, seed: int = 0, prefix: str = "bench
     pool = sentence_pool()
     folder.mkdir(parents=True, exist_ok=True)
     chunks = articles = 0
-    settings = Settings()
+    settings = BuildSettings()
     lines: list[str] = []
     while (articles < n_articles) if n_articles else (chunks < n_chunks):
         sents = rng.sample(pool, rng.randint(6, 14))
@@ -81,14 +82,14 @@ def run_one(n_chunks: int, out: Path, n_questions: int = 200) -> dict:
     from index.embedding import load_embedder
     from index.newsindex import NewsIndex
 
-    settings = Settings()
+    settings = BuildSettings()
     folder = out / f"size-{n_chunks}"
     n_articles = make_corpus(n_chunks, folder / "corpus")
     embedder = load_embedder(settings.model)
     t0 = time.perf_counter()
     report = build_index([folder / "corpus"], folder / "index", settings, embedder)
     build_s = time.perf_counter() - t0
-    index = NewsIndex(folder / "index", settings, embedder)
+    index = NewsIndex(folder / "index", embedder)
     sample = [c.text for c in index.chunks[:1000]] + [s.text for s in index.sentences[:2000]]
     t0 = time.perf_counter()
     embedder.encode(sample)
@@ -96,10 +97,10 @@ def run_one(n_chunks: int, out: Path, n_questions: int = 200) -> dict:
     build_tps = report.embedded / build_s
     del index
     t0 = time.perf_counter()
-    index = NewsIndex(folder / "index", settings, embedder)
+    index = NewsIndex(folder / "index", embedder)
     load_s = time.perf_counter() - t0
 
-    lat, recall = measure(index, settings, n_questions)
+    lat, recall = measure(index, AskSettings(), ReaderSettings(), n_questions)
     faiss_kind = index.manifest["faiss"]["chunks"]
     del index
 
@@ -147,16 +148,14 @@ def exact_top(index, qvecs: np.ndarray, k: int, block: int = 20000) -> tuple[np.
     return best_s, best_i
 
 
-def measure(index, settings: Settings, n_questions: int = 200) -> tuple[dict, float]:
+def measure(index, settings: AskSettings, reader: ReaderSettings, n_questions: int = 200) -> tuple[dict, float]:
     """Latency p50/p95 (ms) after load for BM25, dense, fused and the full answer; HNSW recall@10."""
     from assistant.pipeline import Assistant
-    from assistant.reader import load_reader
-    from assistant.retrieval import Retriever
     from index.bm25 import tokenize
 
     questions = bench_questions(n_questions)
-    retriever = Retriever(index, settings)
-    assistant = Assistant(index, settings, reader=load_reader(settings.reader, settings.reader_int8))
+    assistant = Assistant(index, settings, reader_settings=reader)
+    retriever = assistant.retriever
     lat: dict[str, list[float]] = {"bm25": [], "dense": [], "fused": [], "answer": []}
     recall, id_overlap = [], []
     truth = None
@@ -164,12 +163,11 @@ def measure(index, settings: Settings, n_questions: int = 200) -> tuple[dict, fl
         truth = exact_top(index.chunk_index, np.stack([index.embed_query(q) for q in questions]), 10)
     for j, q in enumerate(questions):
         t0 = time.perf_counter()
-        s = index.bm25.scores(tokenize(q))
-        np.argpartition(-s, min(10, len(s) - 1))[:10]
+        index.bm25_search(tokenize(q), 10)
         lat["bm25"].append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         qv = index.embed_query(q)
-        ids, scores = index.search_chunks(qv, 10)
+        ids, scores = index.dense_search(qv, 10)
         lat["dense"].append(time.perf_counter() - t0)
         if truth is not None:
             ex_scores, ex = truth[0][j], truth[1][j]

@@ -13,10 +13,12 @@ from assistant.answer import Answer
 from assistant.conversation import Conversation
 from assistant.pipeline import Assistant
 from assistant.qtypes import TYPES
-from assistant.retrieval import Filters, article_ranking
+from assistant.retrieval import article_ranking
 from index.build import build_index
 from index.embedding import Embedder
-from index.settings import Settings
+from index.newsindex import NewsIndex
+from index.settings import BuildSettings
+from index.store_api import Filters
 
 from . import metrics as M
 from .datasets import Dataset, Question, write_documents
@@ -25,15 +27,30 @@ KS = (1, 3, 5, 10)
 RETRIEVERS = ("bm25", "dense", "fused")
 
 
-def cached_index(dataset: Dataset, settings: Settings, embedder: Embedder, cache: Path) -> Path:
-    """The index of a SQuAD dataset's paragraphs, built once per content hash and build settings."""
-    key = hashlib.sha256((dataset.digest + json.dumps(settings.build_settings(), sort_keys=True)).encode()).hexdigest()[:16]
+CACHE = Path(".newsdesk/cache")  # benchmark indexes, keyed by content and build settings
+
+
+def cached_index(dataset: Dataset, settings: BuildSettings, embedder: Embedder, cache: Path = CACHE) -> Path:
+    """The index of a SQuAD dataset's paragraphs, built once per content hash and build settings.
+    Its documents are kept in documents/, apart from articles/ (index.build.collection_dir), where an
+    index's uploaded articles live and which every build adds: sharing it loaded each document twice."""
+    key = hashlib.sha256((dataset.digest + json.dumps(settings.manifest_settings(), sort_keys=True)).encode()).hexdigest()[:16]
     folder = cache / f"{dataset.name}-{key}"
     root = folder / "index"
     if not (root / "CURRENT").is_file():
-        docs = write_documents(dataset, folder / "articles")
+        docs = write_documents(dataset, folder / "documents")
         build_index([docs], root, settings, embedder, progress=False)
     return root
+
+
+def assistant_for(dataset: Dataset, assistant: Assistant, settings: BuildSettings, cache: Path = CACHE) -> Assistant:
+    """The assistant to evaluate a dataset with: this one, or, for a dataset that brings its own documents,
+    the same reader and settings over the dataset's cached index."""
+    if not dataset.documents:
+        return assistant
+    embedder = assistant.store.embedder
+    root = cached_index(dataset, settings, embedder, cache)
+    return Assistant(NewsIndex(root, embedder), assistant.settings, reader=assistant.reader)
 
 
 @dataclass
@@ -67,8 +84,8 @@ def run(dataset: Dataset, assistant: Assistant, limit: int | None = None, progre
     """Ask every question (follow-ups after their history, in a fresh conversation each).
     gold: read only the question's gold sources (the reader measured alone)."""
     questions = dataset.questions[:limit] if limit else dataset.questions
-    known = set(assistant.index.articles)
-    chunk_article = [c.article_id for c in assistant.index.chunks]
+    known = set(assistant.store.articles)
+    chunk_article = [c.article_id for c in assistant.store.chunks]
     rows = []
     for i, q in enumerate(tqdm(questions, desc=f"eval {dataset.name}", disable=not progress, unit="q")):
         conv = Conversation() if q.history else None
@@ -76,9 +93,9 @@ def run(dataset: Dataset, assistant: Assistant, limit: int | None = None, progre
             assistant.ask(h, conv)
         t0 = time.perf_counter()
         filters = Filters(article_ids=q.sources) if gold and q.sources else Filters()
-        ans = assistant.ask(q.question, conv, filters)
+        trace = assistant.trace(q.question, conv, filters)
         seconds = time.perf_counter() - t0
-        retrieval = assistant.retriever.retrieve(ans.query or q.question, k=10) if ans.query else None
+        ans, retrieval = trace.answer, trace.retrieval
         rankings = {r: (article_ranking(retrieval, chunk_article, r) if retrieval else []) for r in RETRIEVERS}
         answerable = q.answerable and bool(set(q.sources) & known)
         rows.append(Row(q, ans, answerable, seconds, rankings))

@@ -18,7 +18,6 @@ instead of a Python dict per document, which at 100k chunks held gigabytes.
 from __future__ import annotations
 
 import json
-import math
 import re
 import unicodedata
 from collections import Counter
@@ -46,12 +45,17 @@ def tokenize(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(text) if t not in STOPWORDS]
 
 
+def lucene_idf(n_docs, doc_freq):
+    """idf(t) = ln(1 + (N - n_t + 0.5) / (n_t + 0.5)), for numbers or numpy arrays: the one place it is written."""
+    return np.log(1.0 + (n_docs - doc_freq + 0.5) / (doc_freq + 0.5))
+
+
 class _LuceneIdfBM25(BM25Okapi):
     """rank-bm25's Okapi statistics with an idf that never vanishes."""
 
     def _calc_idf(self, nd: dict[str, int]) -> None:
         for word, freq in nd.items():
-            self.idf[word] = math.log(1.0 + (self.corpus_size - freq + 0.5) / (freq + 0.5))
+            self.idf[word] = float(lucene_idf(self.corpus_size, freq))
 
 
 def reference_bm25(token_lists: list[list[str]], k1: float, b: float) -> BM25Okapi:
@@ -86,7 +90,7 @@ class SparseBM25:
             return np.zeros(len(self.indices), np.float32)
         n, k1, b = self.n_docs, self.k1, self.b
         df = np.diff(self.indptr).astype(np.float64)
-        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        idf = lucene_idf(n, df)
         avgdl = float(self.doc_len.sum()) / n
         norm = k1 * (1 - b + b * self.doc_len / avgdl) if avgdl else np.full(n, k1)
         f = self.tf.astype(np.float64)
@@ -145,6 +149,11 @@ class SparseBM25:
                 out[self.indices[lo:hi]] += self.data[lo:hi]
         return out
 
+    def doc_freq(self, token: str) -> int:
+        """How many documents hold this token."""
+        t = self.vocab.get(token)
+        return 0 if t is None else int(self.indptr[t + 1] - self.indptr[t])
+
     def save(self, folder: Path) -> None:
         (folder / "bm25_vocab.json").write_text(json.dumps({"k1": self.k1, "b": self.b, "terms": self.terms}))
         for name, arr in zip(self.FILES[1:], (self.indptr, self.indices, self.tf, self.doc_len)):
@@ -155,10 +164,3 @@ class SparseBM25:
         meta = json.loads((folder / "bm25_vocab.json").read_text())
         arrays = [np.load(folder / name, allow_pickle=False) for name in cls.FILES[1:]]
         return cls(meta["terms"], *arrays, k1=float(meta["k1"]), b=float(meta["b"]))
-
-
-def idf_of(bm25: SparseBM25, token: str) -> float:
-    """The Lucene idf of a token in this index (the largest idf for an unknown token)."""
-    t = bm25.vocab.get(token)
-    n = 0 if t is None else int(bm25.indptr[t + 1] - bm25.indptr[t])
-    return math.log(1.0 + (bm25.n_docs - n + 0.5) / (n + 0.5))

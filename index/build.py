@@ -24,8 +24,8 @@ from .bm25 import SparseBM25, tokenize
 from .embedding import Embedder
 from .loading import RawDocument, load_folder
 from .model import Article, Chunk, Sentence
-from .settings import Settings
-from .store import IndexError_, Snapshot, make_faiss, read_snapshot, write_snapshot
+from .settings import BuildSettings
+from .store import IndexUnreadable, Snapshot, make_faiss, read_snapshot, write_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def article_hash(doc: RawDocument) -> str:
     return hashlib.sha256((doc.text + "\x00" + meta).encode("utf-8")).hexdigest()
 
 
-def prepare(doc: RawDocument, settings: Settings) -> tuple[Article, list[Sentence]]:
+def prepare(doc: RawDocument, settings: BuildSettings) -> tuple[Article, list[Sentence]]:
     """Clean, read metadata and split one document. The text is kept exactly as read."""
     excluded = cleaning.find_boilerplate(doc.text)
     lines = cleaning.content_lines(doc.text, excluded)
@@ -64,12 +64,12 @@ def prepare(doc: RawDocument, settings: Settings) -> tuple[Article, list[Sentenc
     return article, sentences
 
 
-def _previous(root: Path, settings: Settings, model: str) -> Snapshot | None:
+def _previous(root: Path, settings: BuildSettings, model: str) -> Snapshot | None:
     try:
         snap = read_snapshot(root, expect_model=model, writable=True)
-    except IndexError_:
+    except IndexUnreadable:
         return None
-    if snap.manifest.get("settings") != settings.build_settings():
+    if snap.manifest.get("settings") != settings.manifest_settings():
         return None
     return snap
 
@@ -120,14 +120,14 @@ def collection_dir(root: Path) -> Path:
     return Path(root).parent / "articles"
 
 
-def is_current(paths: list[Path], root: Path, settings: Settings) -> bool:
+def is_current(paths: list[Path], root: Path, settings: BuildSettings) -> bool:
     """True when the live index already holds exactly these articles, built with this model and settings
     (checked from the files and the manifest alone, without loading the model)."""
     try:
         manifest = read_snapshot(root).manifest
-    except IndexError_:
+    except IndexUnreadable:
         return False
-    if manifest.get("model", {}).get("name") != settings.model or manifest.get("settings") != settings.build_settings():
+    if manifest.get("model", {}).get("name") != settings.model or manifest.get("settings") != settings.manifest_settings():
         return False
     collection = collection_dir(root)
     sources = [p for p in paths if Path(p).resolve() != collection.resolve()]
@@ -135,7 +135,7 @@ def is_current(paths: list[Path], root: Path, settings: Settings) -> bool:
     return {d.id: article_hash(d) for d in loaded.documents} == manifest.get("articles")
 
 
-def build_index(paths: list[Path], root: Path, settings: Settings, embedder: Embedder,
+def build_index(paths: list[Path], root: Path, settings: BuildSettings, embedder: Embedder,
                 progress: bool = False, lock_timeout: float = 0.0, engine=None) -> BuildReport:
     """Build the index for the articles under paths (and the collection folder) into root,
     reusing what the live index has. engine (index.engines, e.g. Ray) loads and processes the
@@ -151,7 +151,7 @@ def build_index(paths: list[Path], root: Path, settings: Settings, embedder: Emb
     return report
 
 
-def _build_locked(paths: list[Path], root: Path, settings: Settings, embedder: Embedder,
+def _build_locked(paths: list[Path], root: Path, settings: BuildSettings, embedder: Embedder,
                   progress: bool, engine=None) -> BuildReport:
     """Articles keep their place in the index; new and changed ones are appended in id order. When the
     previous index is only appended to, its FAISS and BM25 indexes are extended in place, so growth
@@ -212,7 +212,7 @@ def _build_locked(paths: list[Path], root: Path, settings: Settings, embedder: E
         sent_vecs = np.concatenate([old, sent_vecs])
     manifest = {
         "model": {"name": embedder.name, "dim": embedder.dim},
-        "settings": settings.build_settings(),
+        "settings": settings.manifest_settings(),
         "counts": {"articles": len(articles), "sentences": len(sentences), "chunks": len(chunks),
                    "bm25_terms": len(bm25.vocab)},
         "faiss": {"chunks": kind},

@@ -17,7 +17,7 @@ from . import splitting
 from .embedding import Embedder
 from .loading import LoadResult, RawDocument, load_folder
 from .model import Article, Chunk, Sentence
-from .settings import Settings
+from .settings import BuildSettings
 
 
 @dataclass
@@ -38,7 +38,7 @@ class Engine(Protocol):
         """Every readable document under paths (first of a duplicated id kept, as load_folder)."""
         ...
 
-    def process(self, docs: list[RawDocument], first_sentence: int, settings: Settings,
+    def process(self, docs: list[RawDocument], first_sentence: int, settings: BuildSettings,
                 embedder: Embedder | None, progress: bool) -> Processed:
         ...
 
@@ -54,7 +54,7 @@ def embed_texts(texts: list[str], embedder: Embedder, progress: bool, what: str,
     return out
 
 
-def split_article(doc: RawDocument, settings: Settings) -> tuple[Article, list[Sentence], list[Chunk]]:
+def split_article(doc: RawDocument, settings: BuildSettings) -> tuple[Article, list[Sentence], list[Chunk]]:
     """One document's article, sentences and chunks, sentence ids counted from 0 in this article."""
     from .build import prepare  # build imports the stores; prepare is the one path from text to Article
 
@@ -77,7 +77,7 @@ class LocalEngine:
     def load(self, paths: list[Path]) -> LoadResult:
         return load_folder(paths)
 
-    def process(self, docs: list[RawDocument], first_sentence: int, settings: Settings,
+    def process(self, docs: list[RawDocument], first_sentence: int, settings: BuildSettings,
                 embedder: Embedder | None, progress: bool) -> Processed:
         articles, sentences, chunks = [], [], []
         for doc in docs:

@@ -6,6 +6,7 @@ gives month and day and leaves the year unknown), dateline place and outlet.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
 from dateutil import parser as dateparser
@@ -65,10 +66,12 @@ def parse_date_string(s: str) -> PubDate | None:
     """Parse a date given outside the text (a jsonl field, a CLI filter); no offsets."""
     m = _FULL_DATE.search(s)
     if m:
-        return _pubdate(m.group(0), None, None)  # type: ignore[arg-type]
-    if re.fullmatch(r"\s*\d{4}\s*", s):
+        d = _pubdate(m.group(0), None, None)  # type: ignore[arg-type]
+    elif re.fullmatch(r"\s*\d{4}\s*", s):
         return None
-    return _pubdate(s, None, None)  # type: ignore[arg-type]
+    else:
+        d = _pubdate(s, None, None)  # type: ignore[arg-type]
+    return replace(d, source="metadata") if d else None
 
 
 def _line_words(s: str) -> int:

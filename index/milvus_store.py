@@ -39,8 +39,8 @@ import numpy as np
 from .bm25 import STOPWORDS, tokenize
 from .embedding import Embedder, load_embedder
 from .model import Article, Chunk, Sentence
-from .settings import Settings
-from .store import IndexError_
+from .settings import BuildSettings
+from .store import IndexUnreadable
 from .store_api import Filters
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ ANALYZER = {"tokenizer": "standard", "filter": ["lowercase", {"type": "stop", "s
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,200}$")
 
 
-class MilvusStoreError(IndexError_):
+class MilvusStoreError(IndexUnreadable):
     """The Milvus index cannot be reached, is missing, or was built otherwise; one sentence."""
 
 
@@ -395,7 +395,7 @@ class MilvusStore:
 
 # --- writing ---------------------------------------------------------------------------------------
 
-def _schemas(dim: int, settings: Settings, n_chunks: int):
+def _schemas(dim: int, settings: BuildSettings, n_chunks: int):
     """(schema, index params) per collection."""
     from pymilvus import DataType, Function, FunctionType, MilvusClient
 
@@ -515,7 +515,7 @@ def doc_freqs(chunks: Iterable[Chunk]) -> Counter:
 
 
 def write_version(config: MilvusConfig, manifest: dict, articles: list[Article], sentences: list[Sentence],
-                  chunks: list[Chunk], chunk_vecs: np.ndarray, sent_vecs: np.ndarray, settings: Settings,
+                  chunks: list[Chunk], chunk_vecs: np.ndarray, sent_vecs: np.ndarray, settings: BuildSettings,
                   progress: bool = False) -> int:
     """Write a whole index as a new version, switch the manifest to it, drop the old one; the version."""
     from tqdm import tqdm
@@ -589,7 +589,7 @@ def drop_index(config: MilvusConfig) -> bool:
 
 # --- building --------------------------------------------------------------------------------------
 
-def _previous(config: MilvusConfig, settings: Settings, model: str):
+def _previous(config: MilvusConfig, settings: BuildSettings, model: str):
     """The live index when it was built with this model and these settings (its vectors can be reused)."""
     client = config.connect()
     try:
@@ -597,7 +597,7 @@ def _previous(config: MilvusConfig, settings: Settings, model: str):
     finally:
         client.close()
     if not manifest or manifest.get("format") != FORMAT or manifest["model"]["name"] != model \
-            or manifest.get("settings") != settings.build_settings():
+            or manifest.get("settings") != settings.manifest_settings():
         return None
     return MilvusStore(config, embedder=_NoEmbedder(manifest["model"]["name"], manifest["model"]["dim"]))
 
@@ -614,7 +614,7 @@ def _kept_rows(store: MilvusStore, part: str, keep: set[str], fields: list[str])
     return sorted((r for r in rows if r["article_id"] in keep), key=lambda r: r["id"])
 
 
-def build_milvus(paths: list[Path], config: MilvusConfig, settings: Settings, embedder: Embedder,
+def build_milvus(paths: list[Path], config: MilvusConfig, settings: BuildSettings, embedder: Embedder,
                  progress: bool = False, engine=None):
     """Build (or rebuild) the Milvus index `config.name` from the articles under paths.
 
@@ -674,7 +674,7 @@ def build_milvus(paths: list[Path], config: MilvusConfig, settings: Settings, em
         sent_vecs = np.concatenate([sent_vecs, new.sent_vecs.astype(np.float16)])
         manifest = {
             "model": {"name": embedder.name, "dim": embedder.dim},
-            "settings": settings.build_settings(),
+            "settings": settings.manifest_settings(),
             "counts": {"articles": len(articles), "sentences": len(sentences), "chunks": len(chunks)},
             "sources": [str(p) for p in paths],
             "engine": engine.name,
@@ -694,7 +694,7 @@ def hashes_equal(doc, old_hash: str, article_hash) -> bool:
     return doc is not None and article_hash(doc) == old_hash
 
 
-def is_current_milvus(paths: list[Path], config: MilvusConfig, settings: Settings) -> bool:
+def is_current_milvus(paths: list[Path], config: MilvusConfig, settings: BuildSettings) -> bool:
     """True when the Milvus index already holds exactly these articles with this model and settings."""
     from .build import article_hash
     from .loading import load_folder

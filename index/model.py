@@ -22,12 +22,20 @@ class Field:
     end: int | None = None
 
 
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
+
+
 @dataclass(frozen=True)
 class PubDate:
-    """A publication date with its known precision; unknown parts stay None, never invented.
+    """The one date type of newsdesk: a date with its known precision and where it came from; unknown
+    parts stay None, never invented. Article dates, filter bounds, page metadata and resolved event
+    dates all use (or extend) it.
 
     precision is one of "minute", "day", "month-day" (the year is not stated).
     iso is ISO 8601, with "--MM-DD" when the year is unknown.
+    source says where it was read: "text" (article.text[start:end] states it) or "metadata" (a field
+    given beside the text: a JSONL field, a page's metadata, a command-line filter).
     """
 
     iso: str
@@ -39,10 +47,16 @@ class PubDate:
     minute: int | None = None
     start: int | None = None
     end: int | None = None
+    source: str = "text"
 
     def sort_key(self) -> tuple[int, int, int]:
         """Key for date-range filters; an unknown year sorts as unknown (0)."""
         return (self.year or 0, self.month, self.day)
+
+    def human(self) -> str:
+        """For people: "10 January 2022", "25 January, year not stated"."""
+        day_month = f"{self.day} {_MONTH_NAMES[self.month - 1]}"
+        return f"{day_month} {self.year}" if self.year is not None else f"{day_month}, year not stated"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""NewsIndex: a loaded, verified index with its embedder, the resource the assistant reads from."""
+"""NewsIndex: the embedded FAISS + BM25 folder as a Store (index.store_api), the default engine."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import faiss
@@ -8,42 +9,99 @@ import numpy as np
 
 from .embedding import Embedder, load_embedder
 from .model import Article, Chunk, Sentence
-from .settings import Settings
 from .store import read_snapshot
+from .store_api import Filters
+
+# Below this many allowed chunks a filtered dense search is exact over them (a FAISS search over the
+# whole index could return too few allowed chunks).
+FILTERED_EXACT_MAX = 5000
+
+
+def top_positive(scores: np.ndarray, n: int) -> np.ndarray:
+    """Ids of the n highest positive scores, best first, ties by id (argpartition: linear in the corpus)."""
+    if n < len(scores):
+        part = np.argpartition(-scores, n - 1)[:n]
+    else:
+        part = np.arange(len(scores))
+    part = part[scores[part] > 0]
+    return part[np.lexsort((part, -scores[part]))]
 
 
 class NewsIndex:
-    """The articles, sentences and chunks of an index, its FAISS and BM25 indexes, and the embedder."""
+    """The articles, sentences and chunks of an index folder, its FAISS and BM25 indexes, and the embedder."""
 
-    def __init__(self, root: Path, settings: Settings, embedder: Embedder | None = None):
+    kind = "folder"
+
+    def __init__(self, root: Path, embedder: Embedder | None = None, embed_batch: int = 64):
         self.root = Path(root)
         snap = read_snapshot(self.root, expect_model=embedder.name if embedder else None)
         self.manifest = snap.manifest
-        self.embedder = embedder or load_embedder(snap.manifest["model"]["name"], settings.embed_batch)
-        self.articles: dict[str, Article] = {a.id: a for a in snap.articles}
-        self.sentences: list[Sentence] = snap.sentences
-        self.chunks: list[Chunk] = snap.chunks
+        self.embedder = embedder or load_embedder(snap.manifest["model"]["name"], embed_batch)
+        self.articles: Mapping[str, Article] = {a.id: a for a in snap.articles}
+        self.sentences: Sequence[Sentence] = snap.sentences
+        self.chunks: Sequence[Chunk] = snap.chunks
         self.chunk_index = snap.chunk_index
         self._sentence_vectors = snap.sentence_vectors  # float16, memory-mapped
         self.bm25 = snap.bm25
+        self._article_of_chunk = np.array([c.article_id for c in snap.chunks], dtype=object)
+        self._last_bm25: tuple[tuple[str, ...], np.ndarray] | None = None
 
-    @property
-    def model_name(self) -> str:
-        return self.manifest["model"]["name"]
-
+    # --- Store ---
     def embed_query(self, text: str) -> np.ndarray:
         return self.embedder.encode_query(text)
 
-    def search_chunks(self, qvec: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k chunk ids and cosine similarities for a unit query vector."""
-        return search_one(self.chunk_index, qvec, k)
+    def allowed(self, filters: Filters) -> np.ndarray | None:
+        """Boolean mask over chunks, or None when nothing is filtered."""
+        if not filters.active():
+            return None
+        ok = {a.id for a in self.articles.values() if filters.allows(a)}
+        return np.array([aid in ok for aid in self._article_of_chunk], bool)
+
+    def dense_search(self, qvec: np.ndarray, k: int, filters: Filters = Filters()) -> tuple[np.ndarray, np.ndarray]:
+        allowed = self.allowed(filters)
+        if allowed is None:
+            return search_one(self.chunk_index, qvec, k)
+        ids = np.flatnonzero(allowed)
+        if len(ids) > FILTERED_EXACT_MAX:  # search deeper, then keep the allowed ones
+            found, scores = search_one(self.chunk_index, qvec, min(len(self.chunks), 20 * k))
+            keep = allowed[found]
+            return found[keep][:k], scores[keep][:k]
+        cos = self.chunk_vectors(ids) @ qvec
+        order = np.lexsort((ids, -cos))[:k]
+        return ids[order], cos[order].astype(np.float32)
+
+    def _bm25_all(self, tokens: list[str]) -> np.ndarray:
+        key = tuple(tokens)
+        if self._last_bm25 is None or self._last_bm25[0] != key:  # the retriever asks twice per query
+            self._last_bm25 = (key, self.bm25.scores(tokens))
+        return self._last_bm25[1]
+
+    def bm25_search(self, tokens: list[str], k: int, filters: Filters = Filters()) -> tuple[np.ndarray, np.ndarray]:
+        scores = self._bm25_all(tokens)
+        allowed = self.allowed(filters)
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0.0)
+        ids = top_positive(scores, k)
+        return ids, scores[ids]
+
+    def bm25_scores(self, tokens: list[str], ids: np.ndarray) -> np.ndarray:
+        return self._bm25_all(tokens)[np.asarray(ids, np.int64)].astype(np.float32)
+
+    def chunk_vectors(self, ids: np.ndarray) -> np.ndarray:
+        return self.chunk_index.reconstruct_batch(np.asarray(ids, np.int64))
 
     def sentence_vectors(self, ids) -> np.ndarray:
-        """float32 vectors of these sentences, in order."""
         ids = np.asarray(ids, np.int64)
         if len(ids) == 0:
             return np.zeros((0, self.embedder.dim), np.float32)
         return self._sentence_vectors[ids].astype(np.float32)
+
+    def doc_freq(self, token: str) -> int:
+        return self.bm25.doc_freq(token)
+
+    @property
+    def n_docs(self) -> int:
+        return self.bm25.n_docs
 
 
 def search_one(index: faiss.Index, qvec: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

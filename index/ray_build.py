@@ -21,7 +21,7 @@ from .embedding import Embedder
 from .engines import Processed, shift, split_article
 from .loading import LoadResult, RawDocument, _iter_files, _read_file
 from .model import Article, Chunk, Sentence
-from .settings import Settings
+from .settings import BuildSettings
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def read_file(row: dict) -> list[dict]:
 
 def prepare_row(row: dict, settings: dict) -> dict:
     """Clean, split and chunk stage: a document -> its article, sentences and chunks (sentence ids local)."""
-    article, sents, chunks = split_article(RawDocument(**json.loads(row["doc"])), Settings(**settings))
+    article, sents, chunks = split_article(RawDocument(**json.loads(row["doc"])), BuildSettings(**settings))
     return {"pos": row["pos"], "article": json.dumps(article.to_json()),
             "sentences": json.dumps([[s.start, s.end] for s in sents]),
             "chunks": json.dumps([[c.start, c.end, list(c.sentences)] for c in chunks])}
@@ -147,7 +147,7 @@ class RayEngine:
         result.documents = list(unique.values())
         return result
 
-    def process(self, docs: list[RawDocument], first_sentence: int, settings: Settings,
+    def process(self, docs: list[RawDocument], first_sentence: int, settings: BuildSettings,
                 embedder: Embedder | None, progress: bool) -> Processed:
         ray = _ray()
         from ray.data import ActorPoolStrategy
@@ -159,7 +159,7 @@ class RayEngine:
         try:
             self._context(progress)
             prepared_ds = (ray.data.from_items([{"pos": i, "doc": json.dumps(asdict(d))} for i, d in enumerate(docs)])
-                           .map(prepare_row, fn_kwargs={"settings": settings.to_json()})
+                           .map(prepare_row, fn_kwargs={"settings": asdict(settings)})
                            .materialize())
             # materialized before the actors start: the pool holds every CPU it is given, and a
             # streaming flat_map behind it would wait for one forever on a small machine

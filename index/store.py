@@ -35,7 +35,7 @@ HNSW_M = 32
 HNSW_EF_SEARCH = 512
 
 
-class IndexError_(RuntimeError):
+class IndexUnreadable(RuntimeError):
     """The index is missing, damaged or built differently than asked; the message is one sentence."""
 
 
@@ -130,10 +130,10 @@ def write_snapshot(root: Path, snap: Snapshot) -> Path:
 def current_version(root: Path) -> Path:
     pointer = root / "CURRENT"
     if not pointer.is_file():
-        raise IndexError_(f"no index at {root}: build one with 'newsdesk index build'")
+        raise IndexUnreadable(f"no index at {root}: build one with 'newsdesk index build'")
     version = root / pointer.read_text().strip()
     if not (version / "manifest.json").is_file():
-        raise IndexError_(f"the index at {root} is damaged: its live version {version.name} has no manifest; rebuild it")
+        raise IndexUnreadable(f"the index at {root} is damaged: its live version {version.name} has no manifest; rebuild it")
     return version
 
 
@@ -142,29 +142,29 @@ def read_manifest(root: Path) -> dict:
     try:
         return json.loads((version / "manifest.json").read_text())
     except (OSError, json.JSONDecodeError):
-        raise IndexError_(f"the index at {root} is damaged: its manifest is not valid JSON; rebuild it") from None
+        raise IndexUnreadable(f"the index at {root} is damaged: its manifest is not valid JSON; rebuild it") from None
 
 
 def read_snapshot(root: Path, expect_model: str | None = None, writable: bool = False) -> Snapshot:
-    """Load and verify the live version; raise IndexError_ with one clear sentence on any mismatch.
+    """Load and verify the live version; raise IndexUnreadable with one clear sentence on any mismatch.
     writable: load FAISS into memory (so a build can add to it) instead of memory-mapping it."""
     manifest = read_manifest(root)
     version = current_version(root)
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexError_(f"the index at {root} has format version {manifest.get('format_version')}, "
+        raise IndexUnreadable(f"the index at {root} has format version {manifest.get('format_version')}, "
                           f"this newsdesk reads version {FORMAT_VERSION}; rebuild it")
     model = manifest.get("model", {}).get("name")
     if expect_model and model != expect_model:
-        raise IndexError_(f"the index at {root} was built with model {model!r}, not {expect_model!r}; "
+        raise IndexUnreadable(f"the index at {root} was built with model {model!r}, not {expect_model!r}; "
                           "rebuild it or pass --model")
     for name, digest in manifest.get("files", {}).items():
         path = version / name
         if not path.is_file():
-            raise IndexError_(f"the index at {root} is damaged: {name} is missing; rebuild it")
+            raise IndexUnreadable(f"the index at {root} is damaged: {name} is missing; rebuild it")
         if sha256_file(path) != digest:
-            raise IndexError_(f"the index at {root} is damaged: {name} does not match its manifest hash; rebuild it")
+            raise IndexUnreadable(f"the index at {root} is damaged: {name} does not match its manifest hash; rebuild it")
     if set(manifest.get("files", {})) != set(_JSONL) | set(_FAISS) | {_VECTORS} | set(SparseBM25.FILES):
-        raise IndexError_(f"the index at {root} is damaged: its manifest does not list the expected files; rebuild it")
+        raise IndexUnreadable(f"the index at {root} is damaged: its manifest does not list the expected files; rebuild it")
     try:
         articles = [Article.from_json(d) for d in _read_jsonl(version / "articles.jsonl")]
         by_id = {a.id: a for a in articles}
@@ -174,10 +174,10 @@ def read_snapshot(root: Path, expect_model: str | None = None, writable: bool = 
         sentence_vectors = np.load(version / _VECTORS, mmap_mode="r", allow_pickle=False)
         bm25 = SparseBM25.load(version)
     except (KeyError, ValueError, TypeError, RuntimeError, OSError) as e:
-        raise IndexError_(f"the index at {root} is damaged ({type(e).__name__}); rebuild it") from None
+        raise IndexUnreadable(f"the index at {root} is damaged ({type(e).__name__}); rebuild it") from None
     counts = manifest.get("counts", {})
     if (len(articles), len(sentences), len(chunks)) != (counts.get("articles"), counts.get("sentences"), counts.get("chunks")) \
             or chunk_index.ntotal != len(chunks) or sentence_vectors.shape[0] != len(sentences) \
             or bm25.n_docs != len(chunks):
-        raise IndexError_(f"the index at {root} is damaged: its files disagree with the manifest counts; rebuild it")
+        raise IndexUnreadable(f"the index at {root} is damaged: its files disagree with the manifest counts; rebuild it")
     return Snapshot(manifest, articles, sentences, chunks, chunk_index, sentence_vectors, bm25)

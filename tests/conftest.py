@@ -14,7 +14,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from index.build import build_index, prepare  # noqa: E402
 from index.embedding import FakeEmbedder, load_embedder  # noqa: E402
 from index.loading import load_folder  # noqa: E402
-from index.settings import Settings  # noqa: E402
+from index.settings import BuildSettings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -33,7 +33,7 @@ def seed_docs():
 @pytest.fixture(scope="session")
 def seed_prepared(seed_docs):
     """id -> (Article, sentences) for the five seeds."""
-    return {i: prepare(d, Settings()) for i, d in seed_docs.items()}
+    return {i: prepare(d, BuildSettings()) for i, d in seed_docs.items()}
 
 
 @pytest.fixture
@@ -42,8 +42,8 @@ def fake_embedder() -> FakeEmbedder:
 
 
 @pytest.fixture
-def fake_settings() -> Settings:
-    return Settings(model="fake-hash-64")
+def fake_settings() -> BuildSettings:
+    return BuildSettings(model="fake-hash-64")
 
 
 @pytest.fixture
@@ -55,33 +55,34 @@ def seeds_copy(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def real_embedder():
-    return load_embedder(Settings().model)
+    return load_embedder(BuildSettings().model)
 
 
 @pytest.fixture(scope="session")
 def seed_index_dir(tmp_path_factory, real_embedder) -> Path:
     """The seed index, built once per session with the real model."""
     root = tmp_path_factory.mktemp("seed-index") / "index"
-    build_index([SEEDS], root, Settings(), real_embedder)
+    build_index([SEEDS], root, BuildSettings(), real_embedder)
     return root
 
 
 @pytest.fixture(scope="session")
 def seed_assistant(seed_index_dir):
-    """The assistant over the seed index with the default reader (trained when shipped)."""
+    """The assistant over the seed index with the shipped trained reader (an error, not a silent fallback,
+    when its weights are missing)."""
     from assistant.pipeline import Assistant
+    from assistant.settings import AskSettings, ReaderKind, ReaderSettings
     from index.newsindex import NewsIndex
 
-    settings = Settings()
-    return Assistant(NewsIndex(seed_index_dir, settings), settings)
+    return Assistant(NewsIndex(seed_index_dir), AskSettings(), reader_settings=ReaderSettings(kind=ReaderKind.TRAINED))
 
 
 @pytest.fixture(scope="session")
 def rules_assistant(seed_assistant):
     from assistant.pipeline import Assistant
-    from assistant.reader import RuleReader
+    from assistant.readers import RuleReader
 
-    return Assistant(seed_assistant.index, Settings(reader="rules"), reader=RuleReader())
+    return Assistant(seed_assistant.store, seed_assistant.settings, reader=RuleReader())
 
 
 @pytest.fixture(scope="session")

@@ -10,9 +10,10 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.conversation import Conversation
-from assistant.retrieval import Filters
-from index.settings import Settings
+from assistant.settings import Fusion
+from index.store_api import Filters
 
+from .commands import Config
 from .desk import Desk, UploadError
 from .render import answer_markdown, article_html, citation_label, history_text
 
@@ -62,9 +63,9 @@ def build_app(desk: Desk) -> gr.Blocks:
                     gr.Examples(EXAMPLES, inputs=box, label="Example questions")
                     new = gr.Button("New conversation", elem_id="nd-new")
                     with gr.Accordion("Settings", open=False):
-                        k = gr.Slider(1, 20, value=desk.settings.top_k, step=1, label="Passages to retrieve")
-                        fusion = gr.Radio(["minmax", "rrf"], value=desk.settings.fusion, label="Fusion")
-                        weight = gr.Slider(0, 1, value=desk.settings.dense_weight, step=0.05, label="Dense weight (minmax)")
+                        k = gr.Slider(1, 20, value=desk.config.ask.top_k, step=1, label="Passages to retrieve")
+                        fusion = gr.Radio([f.value for f in Fusion], value=desk.config.ask.fusion.value, label="Fusion")
+                        weight = gr.Slider(0, 1, value=desk.config.ask.dense_weight, step=0.05, label="Dense weight (minmax)")
                         outlets = gr.Dropdown(desk.outlets(), multiselect=True, label="Outlets (none = all)")
                         since = gr.Textbox(label="Since (YYYY-MM-DD)")
                         until = gr.Textbox(label="Until (YYYY-MM-DD)")
@@ -106,7 +107,8 @@ def build_app(desk: Desk) -> gr.Blocks:
                         desk.ask(history_text(turn.get("content")), conv)
             try:
                 filters = Filters(outlets=tuple(outlets_ or ()), since=since_ or None, until=until_ or None)
-                ans = desk.ask(question, conv, filters, int(k_), fusion_, float(weight_))
+                settings = desk.config.ask.with_(top_k=int(k_), fusion=fusion_, dense_weight=float(weight_))
+                ans = desk.ask(question, conv, filters, settings)
                 text = answer_markdown(ans)
             except ValueError as e:
                 ans, text = None, f"*{e}*"
@@ -174,9 +176,7 @@ def build_app(desk: Desk) -> gr.Blocks:
         def evaluate(which, file, n, progress=gr.Progress()):
             from eval.datasets import DatasetError, load_dataset
             from eval.report import metrics_table, write_report
-            from eval.runner import cached_index, run as run_eval, summarize, write_predictions
-            from assistant.pipeline import Assistant
-            from index.newsindex import NewsIndex
+            from eval.runner import assistant_for, run as run_eval, summarize, write_predictions
 
             try:
                 if which == "Uploaded file":
@@ -187,12 +187,9 @@ def build_app(desk: Desk) -> gr.Blocks:
                     dataset = load_dataset("seeds" if which.startswith("Seeds") else BENCHMARK)
             except (DatasetError, OSError) as e:
                 return f"**Cannot run:** {e}", None, None, [], None
-            assistant = desk.assistant
             if dataset.documents:
                 progress(0.02, desc="indexing the benchmark's paragraphs")
-                root = cached_index(dataset, desk.settings, assistant.index.embedder, Path(".newsdesk/cache"))
-                assistant = Assistant(NewsIndex(root, desk.settings, assistant.index.embedder), desk.settings,
-                                      reader=assistant.reader)
+            assistant = assistant_for(dataset, desk.assistant, desk.config.build)
             rows = run_eval(dataset, assistant, limit=int(n) or None, progress=False,
                             on_progress=lambda i, total: progress(i / total, desc=f"question {i} of {total}"))
             summary = summarize(rows)
@@ -217,9 +214,9 @@ def build_app(desk: Desk) -> gr.Blocks:
     return app
 
 
-def serve(root: Path, settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None) -> int:
+def serve(root: Path, config: Config, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None) -> int:
     """Load the index and serve the UI (blocking)."""
-    desk = Desk(root, settings)
+    desk = Desk(root, config)
     app = build_app(desk)
     auth = auth or os.environ.get("NEWSDESK_AUTH")
     credentials = tuple(auth.split(":", 1)) if auth else None

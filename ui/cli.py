@@ -30,7 +30,7 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     from index.build import build_index, is_current
     from index.embedding import load_embedder
 
-    settings = settings_from(args)
+    settings = settings_from(args).build
     paths = [Path(p) for p in (args.paths or ["seeds"])]
     for p in paths:
         if not p.exists():
@@ -114,11 +114,11 @@ def main(argv: list[str] | None = None) -> int:
             logging.getLogger(noisy).setLevel(logging.ERROR)
     from index.build import BuildError
     from index.embedding import ModelError
-    from index.store import IndexError_
+    from index.store import IndexUnreadable
 
     try:
         return int(args.func(args) or 0)
-    except (UserError, BuildError, ModelError, IndexError_, FileNotFoundError, ValueError, OSError) as e:
+    except (UserError, BuildError, ModelError, IndexUnreadable, FileNotFoundError, ValueError, OSError) as e:
         if args.verbose:
             log.exception("failed")
         print(f"newsdesk: error: {e}", file=sys.stderr)

@@ -9,7 +9,11 @@ import sys
 import time
 from pathlib import Path
 
-from index.settings import Settings, default_index_dir
+from dataclasses import dataclass, field
+
+from assistant.settings import AskSettings, Fusion, ReaderKind, ReaderSettings
+from index.settings import BuildSettings, default_index_dir
+from eval.splits import SQUAD_TRAIN
 from ui.render import answer_text
 
 REGISTER: list = []
@@ -20,12 +24,25 @@ def register(fn):
     return fn
 
 
-def settings_from(args: argparse.Namespace) -> Settings:
-    """The one Settings object, with what the command line overrides."""
-    s = Settings()
-    changes = {k: getattr(args, k) for k in ("model", "top_k", "fusion", "dense_weight", "reader")
-               if getattr(args, k, None) is not None}
-    return s.with_(**changes) if changes else s
+@dataclass(frozen=True)
+class Config:
+    """The settings of one run of the program, by concern; each part is passed only where it is read."""
+
+    build: BuildSettings = field(default_factory=BuildSettings)
+    ask: AskSettings = field(default_factory=AskSettings)
+    reader: ReaderSettings = field(default_factory=ReaderSettings)
+
+
+def _given(args: argparse.Namespace, names: dict[str, str]) -> dict:
+    return {field_: getattr(args, flag) for flag, field_ in names.items() if getattr(args, flag, None) is not None}
+
+
+def settings_from(args: argparse.Namespace) -> Config:
+    """The dataclasses' defaults with what the command line overrides (flags left unset mean the default)."""
+    return Config(build=BuildSettings().with_(**_given(args, {"model": "model"})),
+                  ask=AskSettings().with_(**_given(args, {"top_k": "top_k", "fusion": "fusion",
+                                                           "dense_weight": "dense_weight"})),
+                  reader=ReaderSettings().with_(**_given(args, {"reader": "kind", "reader_path": "path"})))
 
 
 def index_dir(args: argparse.Namespace) -> Path:
@@ -34,18 +51,23 @@ def index_dir(args: argparse.Namespace) -> Path:
 
 def _query_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--index", help="index folder (default: $NEWSDESK_INDEX or .newsdesk/index)")
-    p.add_argument("-k", "--top-k", dest="top_k", type=int, help="passages to retrieve")
-    p.add_argument("--fusion", choices=["minmax", "rrf"])
-    p.add_argument("--dense-weight", type=float)
-    p.add_argument("--reader", choices=["auto", "trained", "rules"])
+    _ask_options(p)
     p.add_argument("--outlet", action="append", default=[], help="only articles from this outlet (repeatable)")
     p.add_argument("--since", help="only articles dated on or after (YYYY-MM-DD)")
     p.add_argument("--until", help="only articles dated on or before (YYYY-MM-DD)")
     p.add_argument("--article", action="append", default=[], help="only this article id (repeatable)")
 
 
+def _ask_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-k", "--top-k", dest="top_k", type=int, help=f"passages to retrieve (default {AskSettings.top_k})")
+    p.add_argument("--fusion", choices=[f.value for f in Fusion])
+    p.add_argument("--dense-weight", type=float)
+    p.add_argument("--reader", choices=[r.value for r in ReaderKind])
+    p.add_argument("--reader-path", help="a trained reader folder (default: the shipped models/reader)")
+
+
 def _filters(args: argparse.Namespace):
-    from assistant.retrieval import Filters
+    from index.store_api import Filters
 
     return Filters(outlets=tuple(args.outlet), since=args.since, until=args.until, article_ids=tuple(args.article))
 
@@ -53,7 +75,8 @@ def _filters(args: argparse.Namespace):
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.pipeline import open_assistant
 
-    assistant = open_assistant(index_dir(args), settings_from(args))
+    cfg = settings_from(args)
+    assistant = open_assistant(index_dir(args), cfg.ask, cfg.reader, cfg.build.embed_batch)
     ans = assistant.ask(args.question, filters=_filters(args))
     print(json.dumps(ans.to_json(), indent=2, ensure_ascii=False) if args.json else answer_text(ans))
     return 0
@@ -71,7 +94,8 @@ def _terminal_chat(args: argparse.Namespace) -> int:
     from assistant.conversation import Conversation
     from assistant.pipeline import open_assistant
 
-    assistant = open_assistant(index_dir(args), settings_from(args))
+    cfg = settings_from(args)
+    assistant = open_assistant(index_dir(args), cfg.ask, cfg.reader, cfg.build.embed_batch)
     conv = Conversation()
     print("newsdesk chat: ask about the articles; /new starts a new conversation, /quit or Ctrl-D leaves.")
     while True:
@@ -99,18 +123,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from index.embedding import load_embedder
     from index.newsindex import NewsIndex
 
-    settings = settings_from(args)
-    if args.gold or args.no_abstain:
-        settings = settings.with_(abstain=False)
+    cfg = settings_from(args)
+    ask = cfg.ask.with_(abstain=False) if args.gold or args.no_abstain else cfg.ask
     dataset = load_dataset(args.dataset)
+    embedder = None
     if args.index:
         root = Path(args.index)
     elif dataset.documents:
-        embedder = load_embedder(settings.model, settings.embed_batch)
-        root = cached_index(dataset, settings, embedder, Path(".newsdesk/cache"))
+        embedder = load_embedder(cfg.build.model, cfg.build.embed_batch)
+        root = cached_index(dataset, cfg.build, embedder)
     else:
         root = default_index_dir()
-    assistant = Assistant(NewsIndex(root, settings), settings)
+    assistant = Assistant(NewsIndex(root, embedder, cfg.build.embed_batch), ask, reader_settings=cfg.reader)
     rows = run(dataset, assistant, limit=args.limit, progress=sys.stderr.isatty(), gold=args.gold)
     summary = summarize(rows)
     summary["dataset"], summary["index"], summary["reader"] = dataset.name, str(root), assistant.reader.name
@@ -157,30 +181,29 @@ def _add_commands(sub) -> None:
     e.add_argument("--no-abstain", action="store_true", help="always answer with the best span (what the "
                                                                 "abstention threshold costs in recall)")
     e.add_argument("--command-line", help=argparse.SUPPRESS)
-    e.add_argument("-k", "--top-k", dest="top_k", type=int)
-    e.add_argument("--fusion", choices=["minmax", "rrf"])
-    e.add_argument("--dense-weight", type=float)
-    e.add_argument("--reader", choices=["auto", "trained", "rules"])
+    _ask_options(e)
     e.set_defaults(func=cmd_eval)
 
 
+_TRAIN_FLAGS = ("data", "out", "max_examples", "epochs", "lr", "neg_ratio", "window_chars", "init", "max_minutes",
+                "seed", "device")
+
+
 def cmd_reader_train(args: argparse.Namespace) -> int:
-    from assistant.training import TrainConfig, train
+    from training.reader import TrainConfig, train
 
     if not Path(args.data).is_file():
         raise FileNotFoundError(f"no training data at {args.data}")
-    cfg = TrainConfig(data=args.data, out=args.out, max_examples=args.max_examples, epochs=args.epochs,
-                      device=args.device, lr=args.lr, neg_ratio=args.neg_ratio, max_minutes=args.max_minutes,
-                      seed=args.seed, window_chars=args.window_chars, init=args.init)
+    cfg = TrainConfig(**{k: getattr(args, k) for k in _TRAIN_FLAGS})
     if args.init and not (Path(args.init) / "training.json").is_file():
         raise FileNotFoundError(f"{args.init} is not a trained reader folder (no training.json)")
     folder = train(cfg)
-    print(f"reader written to {folder}; try it with NEWSDESK_READER={folder} newsdesk eval SQUAD.json --gold")
+    print(f"reader written to {folder}; try it with newsdesk eval SQUAD.json --gold --reader-path {folder}")
     return 0
 
 
 def cmd_reader_export(args: argparse.Namespace) -> int:
-    from assistant.training import export_checkpoint
+    from training.reader import export_checkpoint
 
     if not (Path(args.run) / "checkpoint" / "state.json").is_file():
         raise FileNotFoundError(f"no checkpoint in {args.run}")
@@ -191,31 +214,35 @@ def cmd_reader_export(args: argparse.Namespace) -> int:
 
 @register
 def _add_reader(sub) -> None:
+    from training.config import TrainConfig  # defaults come from the dataclass; no torch imported here
+
+    d = TrainConfig()
     r = sub.add_parser("reader", help="train the span reader").add_subparsers(dest="reader_command", required=True)
     t = r.add_parser("train", help="fine-tune MiniLM as a span reader on SQuAD v1.1 train (resumable)")
-    t.add_argument("--data", default="../shared/datasets/squad-train/train-v1.1.reconstructed.json")
-    t.add_argument("--out", default=".newsdesk/reader-run")
-    t.add_argument("--max-examples", type=int, help="positive windows to train on (default: all)")
-    t.add_argument("--epochs", type=int, default=1)
-    t.add_argument("--lr", type=float, default=1e-4)
-    t.add_argument("--neg-ratio", type=float, default=0.25, help="hard negatives per question")
-    t.add_argument("--window-chars", type=int, default=600, help="training window size in characters")
-    t.add_argument("--init", help="start from this reader folder (e.g. models/reader) and train only on "
-                                  "questions it has not seen")
-    t.add_argument("--max-minutes", type=float, help="stop (with a checkpoint) after this long; rerun to resume")
-    t.add_argument("--seed", type=int, default=13)
-    t.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    t.add_argument("--data", default=d.data)
+    t.add_argument("--out", default=d.out)
+    t.add_argument("--max-examples", type=int, default=d.max_examples, help="positive windows to train on (default: all)")
+    t.add_argument("--epochs", type=int, default=d.epochs)
+    t.add_argument("--lr", type=float, default=d.lr)
+    t.add_argument("--neg-ratio", type=float, default=d.neg_ratio, help="hard negatives per question")
+    t.add_argument("--window-chars", type=int, default=d.window_chars, help="training window size in characters")
+    t.add_argument("--init", default=d.init, help="start from this reader folder (e.g. models/reader) and train "
+                                                  "only on questions it has not seen")
+    t.add_argument("--max-minutes", type=float, default=d.max_minutes,
+                   help="stop (with a checkpoint) after this long; rerun to resume")
+    t.add_argument("--seed", type=int, default=d.seed)
+    t.add_argument("--device", choices=["cpu", "cuda"], default=d.device)
     t.set_defaults(func=cmd_reader_train)
     x = r.add_parser("export", help="export the latest checkpoint of a run as a model folder")
-    x.add_argument("--run", default=".newsdesk/reader-run")
+    x.add_argument("--run", default=d.out)
     x.add_argument("--out", help="copy the model folder here (e.g. models/reader)")
     x.set_defaults(func=cmd_reader_export)
 
 
 def cmd_reader_calibrate(args: argparse.Namespace) -> int:
-    from eval.calibrate import calibrate, save
+    from eval.experiments.calibrate import calibrate, save
 
-    result = calibrate(Path(args.data), Path(".newsdesk/cache"), args.reader)
+    result = calibrate(Path(args.data), ReaderSettings(kind=ReaderKind(args.reader)))
     save(result)
     print(json.dumps(result, indent=2))
     return 0
@@ -224,8 +251,8 @@ def cmd_reader_calibrate(args: argparse.Namespace) -> int:
 @register
 def _add_calibrate(sub) -> None:
     c = sub.add_parser("calibrate", help="fit answer confidence and the abstention threshold on SQuAD train")
-    c.add_argument("--data", default="../shared/datasets/squad-train/train-v1.1.reconstructed.json")
-    c.add_argument("--reader", choices=["auto", "trained", "rules"], default="auto")
+    c.add_argument("--data", default=str(SQUAD_TRAIN))
+    c.add_argument("--reader", choices=[r.value for r in ReaderKind], default=ReaderKind.AUTO.value)
     c.set_defaults(func=cmd_reader_calibrate)
 
 
@@ -235,11 +262,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.index:  # latency of an existing index only (e.g. the seeds)
         from index.newsindex import NewsIndex
 
-        settings = settings_from(args)
+        cfg = settings_from(args)
         t0 = time.perf_counter()
-        index = NewsIndex(Path(args.index), settings)
+        index = NewsIndex(Path(args.index), embed_batch=cfg.build.embed_batch)
         load_s = time.perf_counter() - t0
-        lat, recall = measure(index, settings, args.questions)
+        lat, recall = measure(index, cfg.ask, cfg.reader, args.questions)
         print(f"{args.index}: {index.manifest['counts']['chunks']} chunks ({index.manifest['faiss']['chunks']}), "
               f"loaded in {load_s:.2f} s; {lat.pop('questions')} questions, reader {lat.pop('reader')}, "
               f"recall@10 {recall} (ids {lat.pop('recall@10_ids')}), peak RSS "

@@ -10,12 +10,14 @@ from pathlib import Path
 
 from assistant.conversation import Conversation
 from assistant.pipeline import Assistant
-from assistant.retrieval import Filters
+from assistant.settings import AskSettings
 from index.build import build_index, collection_dir
 from index.loading import SUFFIXES, load_folder
 from index.newsindex import NewsIndex
-from index.settings import Settings
 from index.store import read_manifest
+from index.store_api import Filters
+
+from .commands import Config
 
 log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -35,19 +37,20 @@ def safe_name(name: str) -> str:
 class Desk:
     """Holds the live Assistant for one index; uploads and removals rebuild incrementally and swap it."""
 
-    def __init__(self, root: Path, settings: Settings, assistant: Assistant | None = None):
+    def __init__(self, root: Path, config: Config = Config(), assistant: Assistant | None = None):
         self.root = Path(root)
-        self.settings = settings
-        self.assistant = assistant or Assistant(NewsIndex(self.root, settings), settings)
+        self.config = config
+        self.assistant = assistant or Assistant(NewsIndex(self.root, embed_batch=config.build.embed_batch), config.ask,
+                                                reader_settings=config.reader)
         self._lock = threading.Lock()
 
     @property
     def collection(self) -> Path:
         return collection_dir(self.root)
 
-    def ask(self, question: str, conversation: Conversation, filters: Filters = Filters(), k: int | None = None,
-            fusion: str | None = None, dense_weight: float | None = None):
-        return self.assistant.ask(question, conversation, filters, k, fusion, dense_weight)
+    def ask(self, question: str, conversation: Conversation, filters: Filters = Filters(),
+            settings: AskSettings | None = None):
+        return self.assistant.ask(question, conversation, filters, settings)
 
     def articles(self) -> list[list]:
         idx = self.assistant.index
@@ -67,16 +70,16 @@ class Desk:
             return []
         return sorted(p.name for p in self.collection.iterdir() if p.is_file())
 
-    def _rebuild(self, progress=None) -> str:
+    def _rebuild(self) -> str:
         manifest = read_manifest(self.root)
         sources = [Path(p) for p in manifest.get("sources", []) if Path(p).exists()]
         embedder = self.assistant.index.embedder
-        report = build_index(sources, self.root, self.settings, embedder, lock_timeout=60)
-        new = Assistant(NewsIndex(self.root, self.settings, embedder), self.settings, reader=self.assistant.reader)
+        report = build_index(sources, self.root, self.config.build, embedder, lock_timeout=60)
+        new = Assistant(NewsIndex(self.root, embedder), self.config.ask, reader=self.assistant.reader)
         self.assistant = new
         return f"{report.articles} articles, {report.chunks} chunks ({report.embedded} texts embedded) in {report.seconds:.1f} s"
 
-    def add_files(self, paths: list[Path], progress=None) -> str:
+    def add_files(self, paths: list[Path]) -> str:
         """Validate uploads in a scratch folder, then copy them into the collection and rebuild."""
         if not paths:
             raise UploadError("choose one or more .txt, .md, .html or .jsonl files first")
@@ -103,7 +106,7 @@ class Desk:
             for f in staged:
                 shutil.copyfile(f, self.collection / f.name)
             try:
-                summary = self._rebuild(progress)
+                summary = self._rebuild()
             except Exception:
                 for f in staged:  # leave the collection as it was
                     (self.collection / f.name).unlink(missing_ok=True)

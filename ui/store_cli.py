@@ -11,7 +11,7 @@ import json
 import os
 from pathlib import Path
 
-from index.settings import Settings
+from index.settings import BuildSettings
 
 STORES = ("folder", "milvus")
 ENGINES = ("local", "ray")
@@ -42,7 +42,7 @@ def uses_milvus(args: argparse.Namespace) -> bool:
     return getattr(args, "store", "folder") == "milvus"
 
 
-def open_milvus(args: argparse.Namespace, index_root: Path, settings: Settings):
+def open_milvus(args: argparse.Namespace, index_root: Path, settings: BuildSettings):
     """The Milvus store these options name (its model is the one it was built with)."""
     from index.milvus_store import MilvusStore
 
@@ -60,7 +60,7 @@ def build_engine(args: argparse.Namespace):
     return get_engine(args.engine, args.workers)
 
 
-def build_milvus_index(args: argparse.Namespace, paths: list[Path], index_root: Path, settings: Settings,
+def build_milvus_index(args: argparse.Namespace, paths: list[Path], index_root: Path, settings: BuildSettings,
                        embedder, progress: bool):
     """(report, where) for `index build --store milvus`."""
     from index.milvus_store import build_milvus
@@ -70,7 +70,7 @@ def build_milvus_index(args: argparse.Namespace, paths: list[Path], index_root: 
     return report, f"Milvus index {config.name!r} at {config.shown()}"
 
 
-def milvus_is_current(args: argparse.Namespace, paths: list[Path], index_root: Path, settings: Settings) -> bool:
+def milvus_is_current(args: argparse.Namespace, paths: list[Path], index_root: Path, settings: BuildSettings) -> bool:
     from index.milvus_store import is_current_milvus
 
     return is_current_milvus(paths, milvus_config(args, index_root), settings)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from index.build import build_index, prepare
 from index.embedding import FakeEmbedder
 from index.loading import load_folder
-from index.settings import Settings
+from index.settings import BuildSettings
 from index.store import read_snapshot
 
 SUFFIXES = [".txt", ".md", ".html", ".htm", ".jsonl"]
@@ -31,7 +31,7 @@ def _check(folder: Path) -> None:
     for path, why in result.skipped:
         assert path and why
     for doc in result.documents:
-        article, sentences = prepare(doc, Settings())
+        article, sentences = prepare(doc, BuildSettings())
         for s in sentences:
             assert article.text[s.start:s.end] == s.text
             assert not any(s.start < e.end and e.start < s.end for e in article.excluded)

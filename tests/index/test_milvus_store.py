@@ -29,10 +29,10 @@ FILTERS = [Filters(outlets=("TASS",)), Filters(outlets=("eirns", "RT")), Filters
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, seeds_dir):
     """The seeds as a folder index and as a Milvus Lite index, with the fake embedder."""
-    from index.settings import Settings
+    from index.settings import BuildSettings
 
     tmp = tmp_path_factory.mktemp("milvus")
-    settings, emb = Settings(model="fake-hash-64"), FakeEmbedder()
+    settings, emb = BuildSettings(model="fake-hash-64"), FakeEmbedder()
     build_index([seeds_dir], tmp / "index", settings, emb)
     config = MilvusConfig(str(tmp / "m.db"))
     report = build_milvus([seeds_dir], config, settings, emb)
@@ -130,9 +130,9 @@ def test_year_less_dates_are_kept_as_such(built):
 
 
 def test_rebuild_reuses_vectors_and_removing_an_article_equals_a_fresh_build(tmp_path, seeds_copy):
-    from index.settings import Settings
+    from index.settings import BuildSettings
 
-    settings, emb = Settings(model="fake-hash-64"), FakeEmbedder()
+    settings, emb = BuildSettings(model="fake-hash-64"), FakeEmbedder()
     config = MilvusConfig(str(tmp_path / "m.db"), name="seeds")
     first = build_milvus([seeds_copy], config, settings, emb)
     build_index([seeds_copy], tmp_path / "index", settings, emb)  # the folder goes through the same history
@@ -175,14 +175,14 @@ def test_rebuild_reuses_vectors_and_removing_an_article_equals_a_fresh_build(tmp
 
 
 def test_long_articles_are_stored_in_parts(tmp_path):
-    from index.settings import Settings
+    from index.settings import BuildSettings
 
     body = " ".join(f"Sentence number {i} says that the treaty was discussed again." for i in range(1200))
     assert len(body) > 3 * TEXT_PART_CHARS
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "long.txt").write_text("Long report\n\n" + body + "\n")
     config = MilvusConfig(str(tmp_path / "m.db"))
-    build_milvus([tmp_path / "docs"], config, Settings(model="fake-hash-64"), FakeEmbedder())
+    build_milvus([tmp_path / "docs"], config, BuildSettings(model="fake-hash-64"), FakeEmbedder())
     store = MilvusStore(config, FakeEmbedder(), cache=8)
     assert store.articles["long"].text == (tmp_path / "docs" / "long.txt").read_text()
     assert all(store.articles["long"].text[c.start:c.end] == c.text for c in store.chunks)

@@ -7,7 +7,7 @@ import pytest
 ray = pytest.importorskip("ray")
 
 from index.engines import LocalEngine, get_engine  # noqa: E402
-from index.settings import Settings  # noqa: E402
+from index.settings import BuildSettings  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def both(seeds_dir, real_embedder):
     """The seeds through the local engine and through Ray (which it starts and shuts down itself)."""
-    settings = Settings()
+    settings = BuildSettings()
     local, remote = LocalEngine(), get_engine("ray", workers=2)
     loaded, ray_loaded = local.load([seeds_dir]), remote.load([seeds_dir])
     docs = sorted(loaded.documents, key=lambda d: d.id)
@@ -51,7 +51,7 @@ def test_ray_engine_writes_to_the_milvus_store(tmp_path, seeds_dir, real_embedde
     from index.newsindex import NewsIndex
     from index.build import build_index
 
-    settings = Settings()
+    settings = BuildSettings()
     config = MilvusConfig(str(tmp_path / "m.db"))
     report = build_milvus([seeds_dir], config, settings, real_embedder, engine=get_engine("ray", workers=2))
     assert not ray.is_initialized()
@@ -69,7 +69,7 @@ def test_ray_engine_writes_to_the_folder_store(tmp_path, seeds_copy, real_embedd
     from index.build import build_index
     from index.newsindex import NewsIndex
 
-    settings = Settings()
+    settings = BuildSettings()
     a = build_index([seeds_copy], tmp_path / "local", settings, real_embedder)
     b = build_index([seeds_copy], tmp_path / "ray", settings, real_embedder, engine=get_engine("ray", workers=2))
     assert (a.chunks, a.sentences, a.embedded) == (b.chunks, b.sentences, b.embedded)

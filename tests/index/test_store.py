@@ -10,7 +10,7 @@ import pytest
 from index import store
 from index.build import BuildError, build_index
 from index.embedding import FakeEmbedder
-from index.store import IndexError_, current_version, read_snapshot
+from index.store import IndexUnreadable, current_version, read_snapshot
 
 
 def _build(articles, root, settings, embedder=None):
@@ -24,7 +24,7 @@ def test_manifest_round_trip(seeds_copy, tmp_path, fake_settings):
     m = snap.manifest
     assert m["format_version"] == store.FORMAT_VERSION
     assert m["model"] == {"name": "fake-hash-64", "dim": 64}
-    assert m["settings"] == fake_settings.build_settings()
+    assert m["settings"] == fake_settings.manifest_settings()
     assert m["counts"] == {"articles": 5, "sentences": report.sentences, "chunks": report.chunks,
                            "bm25_terms": len(snap.bm25.vocab)}
     assert set(m["articles"]) == {p.stem for p in seeds_copy.iterdir()}
@@ -62,7 +62,7 @@ def test_damaged_index_is_refused_with_one_sentence(seeds_copy, tmp_path, fake_s
         p.write_bytes(p.read_bytes()[:100])
     elif damage == "manifest_json":
         (version / "manifest.json").write_text("{not json")
-    with pytest.raises(IndexError_) as e:
+    with pytest.raises(IndexUnreadable) as e:
         read_snapshot(root, expect_model=expect)
     assert phrase in str(e.value) and "\n" not in str(e.value)
 
@@ -91,14 +91,14 @@ from pathlib import Path
 from index import store
 from index.build import build_index
 from index.embedding import FakeEmbedder
-from index.settings import Settings
+from index.settings import BuildSettings
 real = store.SparseBM25.save
 def save_then_die(self, folder):
     real(self, folder)
     if os.environ.get("DIE"):
         os.kill(os.getpid(), signal.SIGKILL)
 store.SparseBM25.save = save_then_die
-build_index([Path({str(seeds_copy)!r})], Path({str(root)!r}), Settings(model="fake-hash-64"), FakeEmbedder())
+build_index([Path({str(seeds_copy)!r})], Path({str(root)!r}), BuildSettings(model="fake-hash-64"), FakeEmbedder())
 """
     cwd = Path(__file__).resolve().parents[2]
     subprocess.run([sys.executable, "-c", code], check=True, cwd=cwd)
@@ -108,7 +108,7 @@ build_index([Path({str(seeds_copy)!r})], Path({str(root)!r}), Settings(model="fa
     assert proc.returncode == -9
     assert current_version(root) == before
     assert len(read_snapshot(root).articles) == 5
-    _build(seeds_copy, root, __import__("index.settings").settings.Settings(model="fake-hash-64"))
+    _build(seeds_copy, root, __import__("index.settings").settings.BuildSettings(model="fake-hash-64"))
     assert len(read_snapshot(root).articles) == 6
     assert not [p for p in root.iterdir() if p.name.startswith("tmp-")]  # the debris is cleaned up
 

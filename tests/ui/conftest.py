@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from index.build import build_index
-from index.settings import Settings
+from index.settings import BuildSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = ("Hostile page\n\nVIENNA, January 12. /TASS/. The Vienna envoy Pavel Testov said the parcel contained "
@@ -32,7 +32,7 @@ def server(tmp_path_factory, real_embedder):
     corpus = base / "corpus"
     shutil.copytree(ROOT / "seeds", corpus)
     (corpus / "hostile.txt").write_text(HOSTILE)
-    build_index([corpus], base / "index", Settings(), real_embedder)
+    build_index([corpus], base / "index", BuildSettings(), real_embedder)
     port = _free_port()
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
     log = open(base / "server.log", "w")

@@ -4,6 +4,8 @@ import pytest
 from index.build import build_index, collection_dir
 from index.embedding import FakeEmbedder
 from index.store import read_snapshot
+from assistant.settings import ReaderKind, ReaderSettings
+from ui.commands import Config
 from ui.desk import MAX_UPLOAD_BYTES, Desk, UploadError, safe_name
 
 
@@ -11,7 +13,7 @@ from ui.desk import MAX_UPLOAD_BYTES, Desk, UploadError, safe_name
 def desk(tmp_path, seeds_copy, fake_settings):
     root = tmp_path / "idx"
     build_index([seeds_copy], root, fake_settings, FakeEmbedder())
-    return Desk(root, fake_settings.with_(reader="rules"))
+    return Desk(root, Config(build=fake_settings, reader=ReaderSettings(kind=ReaderKind.RULES)))
 
 
 def test_safe_names_never_leave_the_folder():
@@ -33,7 +35,7 @@ def test_upload_then_ask_then_remove(desk, tmp_path):
     assert any("Tromso" in c.text for c in ans.citations)
     # a rebuild from the source folder alone keeps the uploaded article
     manifest_sources = read_snapshot(desk.root).manifest["sources"]
-    build_index([__import__("pathlib").Path(p) for p in manifest_sources], desk.root, desk.settings, FakeEmbedder())
+    build_index([__import__("pathlib").Path(p) for p in manifest_sources], desk.root, desk.config.build, FakeEmbedder())
     assert stored[0].stem in {a.id for a in read_snapshot(desk.root).articles}
     assert "removed" in desk.remove(stored[0].name)
     assert stored[0].stem not in desk.assistant.index.articles

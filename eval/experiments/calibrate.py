@@ -1,6 +1,8 @@
 """Calibrate answer confidence and choose the abstention threshold on SQuAD *train* data, never on eval sets.
 
-From the training file's held-out articles (the reader's validation split) we index half of each
+    newsdesk calibrate [--reader trained]      (python -m eval.experiments.calibrate)
+
+From the training file's validation articles (eval/splits.py) we index half of each
 article's paragraphs and ask:
   * questions whose paragraph is indexed            -> answerable
   * questions whose paragraph was left out          -> unanswerable, on topic (the article is there)
@@ -17,13 +19,15 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.pipeline import CALIBRATION, Assistant, features
+from assistant.pipeline import CALIBRATION, Assistant
+from assistant.settings import AskSettings, ReaderSettings
 from index.build import build_index
 from index.embedding import load_embedder
 from index.newsindex import NewsIndex
-from index.settings import Settings
+from index.settings import BuildSettings
 
-from . import metrics as M
+from .. import metrics as M
+from ..splits import SQUAD_TRAIN, load_articles, split
 
 FEATURES = ["reader", "no_answer", "dense", "lex", "chunk_lex", "cover3", "typed"]
 
@@ -40,16 +44,16 @@ def _fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 4000, lr: 
 
 
 def collect(assistant: Assistant, questions: list[dict]) -> tuple[np.ndarray, np.ndarray, list[bool]]:
+    """The confidence features of each question's answer, through the pipeline that answers users
+    (never abstaining, so every answer's features are seen)."""
     xs, ys, answerable = [], [], []
+    always = assistant.settings.with_(abstain=False)
     for q in questions:
-        retrieval = assistant.retriever.retrieve(q["question"], k=5)
-        passages = retrieval.passages[:assistant.reader.passages]
-        cands = assistant.reader.read(q["question"], q["question"], passages, assistant.index, retrieval.qvec)
-        if not cands:
+        t = assistant.trace(q["question"], settings=always)
+        if t.features is None:
             continue
-        best = cands[0]
-        f = features(best, retrieval, assistant.index, q["question"])
-        sent = assistant.index.sentences[best.sentence_id].text
+        best, f = t.candidates[0], t.features
+        sent = assistant.store.sentences[best.sentence_id].text
         correct = q["answerable"] and best.article_id == q["doc"] and M.quote_hit(sent, q["answers"]) == 1.0
         xs.append([f[k] for k in FEATURES])
         ys.append(float(correct))
@@ -57,11 +61,11 @@ def collect(assistant: Assistant, questions: list[dict]) -> tuple[np.ndarray, np
     return np.array(xs), np.array(ys), answerable
 
 
-def calibrate(data: Path, work: Path, reader_name: str, n_articles: int = 8, per_kind: int = 250,
-              max_false_answer: float = 0.02, seed: int = 7) -> dict:
+def calibrate(data: Path = SQUAD_TRAIN, reader: ReaderSettings = ReaderSettings(), work: Path = Path(".newsdesk/cache"),
+              per_kind: int = 250, max_false_answer: float = 0.02, seed: int = 7) -> dict:
     rng = random.Random(seed)
-    arts = json.loads(data.read_text())["data"]
-    held, others = arts[-n_articles:], arts[:-20]
+    arts = load_articles(data)
+    held, others = split(arts, "validation"), split(arts, "train")
     docs, questions = [], []
     for a in held:
         for i, p in enumerate(a["paragraphs"]):
@@ -77,13 +81,13 @@ def calibrate(data: Path, work: Path, reader_name: str, n_articles: int = 8, per
     on = [q for q in questions if q["answerable"]]
     un = [q for q in questions if not q["answerable"]]
     sample = rng.sample(on, min(per_kind, len(on))) + rng.sample(un, min(per_kind, len(un))) + off[:per_kind // 2]
-    settings = Settings(reader=reader_name)
+    build = BuildSettings()
     folder = work / f"calibration-{seed}"
-    (folder / "articles").mkdir(parents=True, exist_ok=True)
-    (folder / "articles" / "docs.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs))
-    embedder = load_embedder(settings.model)
-    build_index([folder / "articles"], folder / "index", settings, embedder)
-    assistant = Assistant(NewsIndex(folder / "index", settings, embedder), settings)
+    (folder / "documents").mkdir(parents=True, exist_ok=True)
+    (folder / "documents" / "docs.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs))
+    embedder = load_embedder(build.model)
+    build_index([folder / "documents"], folder / "index", build, embedder)
+    assistant = Assistant(NewsIndex(folder / "index", embedder), AskSettings(), reader_settings=reader)
     x, y, answerable = collect(assistant, sample)
     w, b = _fit(x, y)
     p = 1 / (1 + np.exp(-(x @ w + b)))
@@ -98,7 +102,7 @@ def calibrate(data: Path, work: Path, reader_name: str, n_articles: int = 8, per
                      "false_answer_rate": float(np.mean([p[i] >= threshold for i, a in enumerate(answerable) if not a])),
                      "wrong_abstention_rate": float(np.mean([p[i] < threshold for i in an])),
                      "accuracy_when_answering": float(np.mean([y[i] for i in range(len(y)) if p[i] >= threshold] or [0]))},
-        "data": "SQuAD v1.1 train, held-out articles (see eval/calibrate.py)",
+        "data": "SQuAD v1.1 train, validation articles (eval/splits.py; see eval/experiments/calibrate.py)",
     }
     return result
 

@@ -1,8 +1,4 @@
-"""Readers: from the question and retrieved passages to scored answer spans.
-
-A Reader returns AnswerCandidates, best first: a span of an article (or only its sentence), the
-sentence that contains it, a score in [0, 1], and its belief that the passages do not answer.
-RuleReader is the model-free reader, used when no trained weights are shipped:
+"""RuleReader, the model-free reader, used when no trained weights are shipped:
 
     sentence score = 0.45 * cos(q, s) + 0.35 * lex(q, s) + 0.20 * passage score (+/- type evidence)
     lex(q, s)      = sum of idf(t) over question terms t found in s / sum of idf(t) over question terms
@@ -13,42 +9,14 @@ many, a name for who/which), the one nearest the question's words in the sentenc
 from __future__ import annotations
 
 import re
-from typing import Protocol
-
 import numpy as np
 
-from index.bm25 import idf_of, tokenize
-from index.newsindex import NewsIndex
+from index.bm25 import tokenize
+from index.store_api import Store
 
-from .answer import AnswerCandidate, Passage
-from .qtypes import expected_kind, typed_spans
-
-
-class Reader(Protocol):
-    name: str
-    passages: int  # how many of the top passages it reads (chosen per reader by measurement)
-
-    def read(self, question: str, query: str, passages: list[Passage], index: NewsIndex,
-             qvec: np.ndarray) -> list[AnswerCandidate]:
-        ...
-
-
-def lexical_overlap(query_tokens: list[str], text_tokens: set[str], index: NewsIndex) -> float:
-    """idf-weighted share of the query's terms found in a text, in [0, 1]."""
-    terms = list(dict.fromkeys(query_tokens))
-    if not terms:
-        return 0.0
-    weights = [idf_of(index.bm25, t) for t in terms]
-    return sum(w for t, w in zip(terms, weights) if t in text_tokens) / sum(weights)
-
-
-def passage_sentences(passages: list[Passage], index: NewsIndex) -> dict[int, Passage]:
-    """Sentence id -> the best passage holding it, over the passages in rank order."""
-    out: dict[int, Passage] = {}
-    for p in passages:
-        for sid in index.chunks[p.chunk_id].sentences:
-            out.setdefault(sid, p)
-    return out
+from ..answer import AnswerCandidate, Passage
+from ..qtypes import expected_kind, typed_spans
+from .evidence import lexical_overlap, passage_sentences
 
 
 class RuleReader:
@@ -57,22 +25,22 @@ class RuleReader:
     name = "rules"
     passages = 5  # cheap to read; more passages only add candidate sentences
 
-    def read(self, question: str, query: str, passages: list[Passage], index: NewsIndex,
+    def read(self, question: str, query: str, passages: list[Passage], store: Store,
              qvec: np.ndarray) -> list[AnswerCandidate]:
-        sents = passage_sentences(passages, index)
+        sents = passage_sentences(passages, store)
         if not sents:
             return []
         ids = list(sents)
-        vecs = index.sentence_vectors(ids)
+        vecs = store.sentence_vectors(ids)
         cos = vecs @ qvec
         q_tokens = tokenize(query)
         q_words = set(tokenize(question)) | set(q_tokens)
         kind = expected_kind(question)
         out = []
         for j, sid in enumerate(ids):
-            s = index.sentences[sid]
+            s = store.sentences[sid]
             s_tokens = tokenize(s.text)
-            lex = lexical_overlap(q_tokens, set(s_tokens), index)
+            lex = lexical_overlap(q_tokens, set(s_tokens), store)
             score = 0.45 * float(cos[j]) + 0.35 * lex + 0.20 * sents[sid].score
             span = None
             if kind:
@@ -106,17 +74,3 @@ class RuleReader:
 
 def _token_positions(text: str) -> list[tuple[int, str]]:
     return [(m.start(), t) for m in re.finditer(r"\w+", text) for t in tokenize(m.group(0))]
-
-
-def load_reader(kind: str = "auto", int8: bool = False) -> Reader:
-    """The reader to use: "rules", "trained" (the shipped span model) or "auto" (trained if shipped)."""
-    if kind in ("auto", "trained"):
-        from . import span_reader
-
-        if span_reader.available():
-            return span_reader.SpanReader.load(quantize=int8)
-        if kind == "trained":
-            raise FileNotFoundError(f"no trained reader weights at {span_reader.MODEL_DIR}")
-    if kind not in ("auto", "rules", "trained"):
-        raise ValueError(f"unknown reader {kind!r}: use auto, trained or rules")
-    return RuleReader()

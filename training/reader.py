@@ -25,30 +25,12 @@ import torch
 from safetensors.torch import load_file, save_file
 from tqdm import tqdm
 
+from eval.splits import HELD_OUT, load_articles, split
 from index.embedding import resolve_model
-from index.settings import DEFAULT_MODEL
+
+from .config import TrainConfig
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    data: str
-    out: str
-    base_model: str = DEFAULT_MODEL
-    max_examples: int | None = None  # positive windows (negatives come on top)
-    epochs: int = 1
-    lr: float = 1e-4
-    batch: int = 32
-    window_chars: int = 600
-    max_len: int = 192
-    neg_ratio: float = 0.25
-    val_articles: int = 20  # the last articles of the file, held out for validation
-    seed: int = 13
-    device: str = "cpu"
-    checkpoint_every: int = 50
-    max_minutes: float | None = None
-    init: str | None = None  # start from this model folder and skip the questions it was trained on
 
 
 @dataclass(frozen=True)
@@ -60,9 +42,9 @@ class Window:
     answer_end: int | None
 
 
-def split_articles(data_path: Path, val_articles: int) -> tuple[list[dict], list[dict]]:
-    data = json.loads(Path(data_path).read_text())["data"]
-    return data[:-val_articles], data[-val_articles:]
+def train_articles(data_path: Path) -> list[dict]:
+    """The articles a reader may train on: never the validation or test articles (eval/splits.py)."""
+    return split(load_articles(data_path), "train")
 
 
 def _cut(text: str, lo: int, hi: int) -> tuple[int, int]:
@@ -118,13 +100,12 @@ def make_windows(articles: list[dict], cfg: TrainConfig, rng: random.Random,
 def trained_on(info: dict) -> frozenset[str]:
     """Keys of the questions a model was trained on, from its training.json: its own run's windows,
     regenerated from the recorded config and seed, plus those of the model it started from."""
-    cfg = TrainConfig(**info["config"])
+    cfg = TrainConfig.from_json(info["config"])
     sha = hashlib.sha256(Path(cfg.data).read_bytes()).hexdigest()
     if sha != info["data_sha256"]:
         raise ValueError(f"{cfg.data} is not the data the model was trained on (sha256 differs)")
     before = trained_on(info["init"]) if info.get("init") else frozenset()
-    train_articles, _ = split_articles(Path(cfg.data), cfg.val_articles)
-    own = make_windows(train_articles, cfg, random.Random(cfg.seed), before)
+    own = make_windows(train_articles(Path(cfg.data)), cfg, random.Random(cfg.seed), before)
     return before | {w.key for w in own}
 
 
@@ -212,8 +193,7 @@ def train(cfg: TrainConfig) -> Path:
     else:
         model = AutoModelForQuestionAnswering.from_pretrained(base)
     model = model.to(cfg.device)
-    train_articles, _ = split_articles(Path(cfg.data), cfg.val_articles)
-    windows = make_windows(train_articles, cfg, random.Random(cfg.seed), seen)
+    windows = make_windows(train_articles(Path(cfg.data)), cfg, random.Random(cfg.seed), seen)
     enc = encode(tokenizer, windows, cfg.max_len)
     n = len(windows)
     steps_per_epoch = math.ceil(n / cfg.batch)
@@ -308,8 +288,8 @@ Weights are fp16 safetensors; newsdesk loads them offline as its default reader.
 ## Training data
 - SQuAD v1.1 training set as rebuilt in `shared/datasets/squad-train/train-v1.1.reconstructed.json`
   (CC BY-SA 4.0), sha256 `{info['data_sha256']}`.
-- The last {c['val_articles']} articles are held out (validation and confidence calibration); nothing
-  from SQuAD dev is used.
+- The last {HELD_OUT} articles are held out and never trained on: half for validation and calibration,
+  half a sealed test slice (eval/splits.py); nothing from SQuAD dev is used.
 - Windows of about the stage's window size in characters, cut at a random offset around the answer
   (never centred on it), up to {c['max_len']} tokens; a hard negative pairs a question with a window of
   another paragraph of its article, labelled no-answer ([CLS]).
@@ -334,7 +314,7 @@ def export_checkpoint(run_dir: Path, out: Path | None = None) -> Path:
     hf_logging.disable_progress_bar()
     ckpt = Path(run_dir) / "checkpoint"
     state = json.loads((ckpt / "state.json").read_text())
-    cfg = TrainConfig(**state["config"])
+    cfg = TrainConfig.from_json(state["config"])
     base = resolve_model(cfg.base_model)
     model = AutoModelForQuestionAnswering.from_pretrained(base)
     model.load_state_dict(load_file(str(ckpt / "model.safetensors")))

@@ -2,7 +2,8 @@
 import json
 import random
 
-from assistant.training import TrainConfig, Window, encode, make_windows, train, trained_on
+from training.config import TrainConfig
+from training.reader import Window, encode, make_windows, train, trained_on
 
 
 def _squad(path):
@@ -51,7 +52,7 @@ def test_labels_point_at_the_answer_tokens():
 
 def test_tiny_training_run_checkpoints_resumes_and_exports(tmp_path):
     _squad(tmp_path / "d.json")
-    cfg = TrainConfig(data=str(tmp_path / "d.json"), out=str(tmp_path / "run"), batch=2, val_articles=1,
+    cfg = TrainConfig(data=str(tmp_path / "d.json"), out=str(tmp_path / "run"), batch=2,
                       checkpoint_every=1, max_len=48, window_chars=80)
     folder = train(cfg)
     state = json.loads((tmp_path / "run" / "checkpoint" / "state.json").read_text())
@@ -65,14 +66,25 @@ def test_tiny_training_run_checkpoints_resumes_and_exports(tmp_path):
 
 def test_a_second_stage_starts_from_the_first_and_trains_only_on_unseen_questions(tmp_path):
     _squad(tmp_path / "d.json")
-    common = dict(data=str(tmp_path / "d.json"), batch=2, val_articles=1, max_len=48, window_chars=80, neg_ratio=0.0)
+    common = dict(data=str(tmp_path / "d.json"), batch=2, max_len=48, window_chars=80, neg_ratio=0.0)
     first = train(TrainConfig(out=str(tmp_path / "one"), max_examples=2, **common))
     info1 = json.loads((first / "training.json").read_text())
     assert len(trained_on(info1)) == 2
     second = train(TrainConfig(out=str(tmp_path / "two"), init=str(first), **common))
     info2 = json.loads((second / "training.json").read_text())
-    assert info2["windows"] == 1  # three training questions, two seen by the first stage
+    assert info2["windows"] == 4  # six training questions, two seen by the first stage
     assert info2["init"]["config"]["out"] == str(tmp_path / "one")
-    assert len(trained_on(info2)) == 3
+    assert len(trained_on(info2)) == 6
     card = (second / "README.md").read_text()
     assert "stage 2" in card and "--init .newsdesk/reader-stage1/model" in card
+
+
+def test_validation_and_test_articles_are_never_trained_on(tmp_path):
+    from eval.splits import TEST_TITLES, VALIDATION_TITLES
+    from training.reader import train_articles
+
+    data = _squad(tmp_path / "d.json")
+    data["data"][0]["title"], data["data"][1]["title"] = VALIDATION_TITLES[0], TEST_TITLES[-1]
+    data["data"].append({"title": "Other", "paragraphs": data["data"][0]["paragraphs"]})
+    (tmp_path / "d.json").write_text(json.dumps(data))
+    assert [a["title"] for a in train_articles(tmp_path / "d.json")] == ["Other"]

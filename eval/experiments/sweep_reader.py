@@ -1,7 +1,7 @@
 """Choose the reader's training settings (learning rate, hard-negative ratio, window size) by measurement
-on SQuAD *train*'s validation articles (the last 20, never trained on); never on the benchmark.
+on SQuAD *train*'s validation articles (eval/splits.py, never trained on); never on the benchmark.
 
-    python -m eval.sweep_reader [--examples 1500] [--questions 400] [--init models/reader] [--only NAME ...]
+    python -m eval.experiments.sweep_reader [--examples 1500] [--questions 400] [--init models/reader] [--only NAME ...]
 
 Each setting trains a short run (same seed, same number of positive windows) into .newsdesk/sweep/NAME
 (resumable), from the base model or, with --init, from a trained reader on questions it never saw
@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import subprocess
-import sys
 from pathlib import Path
 
-from assistant.training import TrainConfig, split_articles, train
-
-DATA = "../shared/datasets/squad-train/train-v1.1.reconstructed.json"
+from assistant.pipeline import Assistant
+from assistant.settings import AskSettings, ReaderKind, ReaderSettings
+from eval.datasets import load_dataset
+from eval.runner import assistant_for, run, summarize
+from eval.splits import SQUAD_TRAIN, load_articles, split
+from index.newsindex import NewsIndex
+from index.settings import BuildSettings
+from training.config import TrainConfig
+from training.reader import train
 SETTINGS = {  # one change at a time from TrainConfig's defaults (the shipped runs' settings)
     "base": {},
     "lr-2e-4": {"lr": 2e-4},
@@ -33,7 +36,7 @@ SETTINGS = {  # one change at a time from TrainConfig's defaults (the shipped ru
 
 def validation_set(data: Path, questions: int, out: Path) -> Path:
     """The validation articles as SQuAD JSON, every paragraph kept, `questions` of their questions."""
-    _, val = split_articles(data, TrainConfig.val_articles)
+    val = split(load_articles(data), "validation")
     keys = [(a, p, q) for a, art in enumerate(val) for p, para in enumerate(art["paragraphs"])
             for q in range(len(para["qas"]))]
     keep = set(random.Random(7).sample(keys, min(questions, len(keys))))
@@ -45,16 +48,22 @@ def validation_set(data: Path, questions: int, out: Path) -> Path:
     return out
 
 
-def measure(model: Path, dataset: Path, *flags: str) -> dict:
-    env = {**os.environ, "NEWSDESK_READER": str(model)}
-    cmd = [sys.executable, "-m", "ui.cli", "eval", str(dataset), "--json", "--reader", "trained", *flags]
-    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
-    return json.loads(out)
+def measure(model: Path, dataset: Path, gold: bool) -> dict:
+    """`newsdesk eval DATASET --no-abstain` (or `--gold`) with this reader, in this process."""
+    data = load_dataset(dataset)
+    reader = ReaderSettings(kind=ReaderKind.TRAINED, path=model)
+    build = BuildSettings()
+    from index.embedding import load_embedder
+    from eval.runner import cached_index
+
+    store = NewsIndex(cached_index(data, build, load_embedder(build.model)))
+    assistant = assistant_for(data, Assistant(store, AskSettings(abstain=False), reader_settings=reader), build)
+    return summarize(run(data, assistant, progress=False, gold=gold))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", default=DATA)
+    ap.add_argument("--data", default=str(SQUAD_TRAIN))
     ap.add_argument("--examples", type=int, default=1500, help="positive windows per run")
     ap.add_argument("--questions", type=int, default=400)
     ap.add_argument("--init", help="start every run from this reader folder")
@@ -69,8 +78,8 @@ def main() -> None:
                           **SETTINGS[name])
         folder = train(cfg)
         info = json.loads((folder / "training.json").read_text())
-        gold = measure(folder, dataset, "--gold")
-        open_ = measure(folder, dataset, "--no-abstain")
+        gold = measure(folder, dataset, gold=True)
+        open_ = measure(folder, dataset, gold=False)
         print(f"| {name} | {info['windows']} | {info['train_seconds']:.0f} | {100 * gold['em']:.1f} | "
               f"{100 * gold['f1']:.1f} | {100 * open_['em']:.1f} | {100 * open_['f1']:.1f} | "
               f"{open_['quote_hit']:.3f} |", flush=True)

@@ -1,4 +1,4 @@
-"""The trained span reader: MiniLM with a start/end head (assistant/training.py), shipped in models/reader.
+"""The trained span reader: MiniLM with a start/end head (training/reader.py), shipped in models/reader.
 
 For each of the top passages, p(start = i) and p(end = j) come from a softmax over the window's
 tokens, [CLS] included; a span's score is p(start) * p(end) and the no-answer score is
@@ -14,26 +14,24 @@ quote that carries it is always a whole sentence of the article.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 import numpy as np
 
 from index.bm25 import tokenize
-from index.newsindex import NewsIndex
+from index.store_api import Store
 
-from .answer import AnswerCandidate, Passage
-from .reader import lexical_overlap
+from ..answer import AnswerCandidate, Passage
+from .evidence import lexical_overlap
 
 log = logging.getLogger(__name__)
-MODEL_DIR = Path(os.environ.get("NEWSDESK_READER", Path(__file__).resolve().parent.parent / "models" / "reader"))
 MAX_LEN = 256
 STRIDE = 96
 MAX_ANSWER_TOKENS = 30
 TOP = 20
 
 
-def available(folder: Path = MODEL_DIR) -> bool:
+def available(folder: Path) -> bool:
     return (folder / "model.safetensors").is_file() and (folder / "config.json").is_file()
 
 
@@ -52,7 +50,7 @@ class SpanReader:
         self.name = name
 
     @classmethod
-    def load(cls, folder: Path = MODEL_DIR, quantize: bool = False) -> "SpanReader":
+    def load(cls, folder: Path, quantize: bool = False) -> "SpanReader":
         import torch
         from transformers import AutoModelForQuestionAnswering, AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -98,25 +96,24 @@ class SpanReader:
             results.append((cs, ce, float(np.exp(best[0])), float(np.exp(null)), int(owner[w])))
         return results
 
-    def read(self, question: str, query: str, passages: list[Passage], index: NewsIndex,
+    def read(self, question: str, query: str, passages: list[Passage], store: Store,
              qvec: np.ndarray) -> list[AnswerCandidate]:
-        q = query if query != question else question
-        found = self.score_windows(q, [p.text for p in passages])
+        found = self.score_windows(query, [p.text for p in passages])
         q_tokens = tokenize(query)
         out = []
         for cs, ce, p_span, p_null, k in found:
             p = passages[k]
             a_start, a_end = p.start + cs, p.start + ce
-            sid = next((i for i in index.chunks[p.chunk_id].sentences
-                        if index.sentences[i].start <= a_start < index.sentences[i].end), None)
+            sid = next((i for i in store.chunks[p.chunk_id].sentences
+                        if store.sentences[i].start <= a_start < store.sentences[i].end), None)
             if sid is None:
                 continue
-            sent = index.sentences[sid]
+            sent = store.sentences[sid]
             a_end = min(a_end, sent.end)
-            text = index.articles[p.article_id].text
+            text = store.articles[p.article_id].text
             while a_end > a_start and text[a_end - 1] in " ,;:":
                 a_end -= 1
-            lex = lexical_overlap(q_tokens, set(tokenize(sent.text)), index)
+            lex = lexical_overlap(q_tokens, set(tokenize(sent.text)), store)
             score = p_span * float(np.sqrt(max(p.score, 1e-6))) * (0.5 + lex) / 1.5
             out.append(AnswerCandidate(p.article_id, a_start, a_end, sid, sent.start, sent.end, score, p_null))
         best: dict[tuple, AnswerCandidate] = {}

@@ -1,0 +1,1 @@
+"""Training the span reader (not imported when answering questions): config, windows, train, export."""
