@@ -48,12 +48,13 @@ def _corpus(dataset: str, work: Path, synthetic: int) -> tuple[Path, object | No
 def one(store: str, engine: str, dataset: str, work: Path, synthetic: int, limit: int | None, reader: str) -> dict:
     """Build and measure one store with one engine, in this process."""
     from assistant.pipeline import Assistant
+    from assistant.settings import AskSettings, ReaderKind, ReaderSettings
     from index.build import build_index
     from index.embedding import load_embedder
     from index.engines import get_engine
-    from index.settings import Settings
+    from index.settings import BuildSettings
 
-    settings = Settings(reader=reader)
+    settings = BuildSettings()
     corpus, ds = _corpus(dataset, work, synthetic)
     embedder = load_embedder(settings.model, settings.embed_batch)
     eng = get_engine(engine, workers=2) if engine == "ray" else None
@@ -73,7 +74,7 @@ def one(store: str, engine: str, dataset: str, work: Path, synthetic: int, limit
         report = build_milvus([corpus], config, settings, embedder, engine=eng)
         build_s = time.perf_counter() - t0
         index = MilvusStore(config, embedder)
-    assistant = Assistant(index, settings)
+    assistant = Assistant(index, AskSettings(), reader_settings=ReaderSettings(kind=ReaderKind(reader)))
     row = {"store": store, "engine": engine, "dataset": "synthetic" if synthetic else Path(dataset).stem,
            "articles": report.articles, "chunks": report.chunks, "build_s": round(build_s, 1),
            "chunks_per_s": round(report.chunks / build_s, 1), "texts_per_s": round(report.embedded / build_s, 1)}

@@ -63,6 +63,9 @@ class MilvusStoreError(IndexUnreadable):
 
 
 def _pymilvus():
+    # gRPC's C core prints keepalive chatter with Milvus Lite's in-process server ("too_many_pings")
+    # straight to stderr; real failures still reach us as exceptions from pymilvus.
+    os.environ.setdefault("GRPC_VERBOSITY", "NONE")
     try:
         import pymilvus
     except ImportError:

@@ -214,15 +214,16 @@ def build_app(desk: Desk) -> gr.Blocks:
     return app
 
 
-def serve(root: Path, config: Config, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None) -> int:
-    """Load the index and serve the UI (blocking)."""
-    desk = Desk(root, config)
+def serve(root: Path, config: Config, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None,
+          assistant=None) -> int:
+    """Load the index (or use this assistant, e.g. over a Milvus store) and serve the UI (blocking)."""
+    desk = Desk(root, config, assistant)
     app = build_app(desk)
     auth = auth or os.environ.get("NEWSDESK_AUTH")
     credentials = tuple(auth.split(":", 1)) if auth else None
     if auth and (credentials is None or len(credentials) != 2):
         raise ValueError("--auth takes user:password")
-    print(f"newsdesk: serving {root} on http://{host}:{port}")
+    print(f"newsdesk: serving {root if assistant is None else desk.assistant.index.kind + ' store'} on http://{host}:{port}")
     app.queue(default_concurrency_limit=4).launch(server_name=host, server_port=port, auth=credentials,
                                                    css=CSS, max_file_size="10mb", show_error=False, quiet=True)
     return 0

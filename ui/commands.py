@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from assistant.settings import AskSettings, Fusion, ReaderKind, ReaderSettings
 from index.settings import BuildSettings, default_index_dir
 from eval.splits import SQUAD_TRAIN
+from ui import store_cli
 from ui.render import answer_text
 
 REGISTER: list = []
@@ -56,6 +57,7 @@ def _query_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--since", help="only articles dated on or after (YYYY-MM-DD)")
     p.add_argument("--until", help="only articles dated on or before (YYYY-MM-DD)")
     p.add_argument("--article", action="append", default=[], help="only this article id (repeatable)")
+    store_cli.add_store_options(p)
 
 
 def _ask_options(p: argparse.ArgumentParser) -> None:
@@ -76,7 +78,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.pipeline import open_assistant
 
     cfg = settings_from(args)
-    assistant = open_assistant(index_dir(args), cfg.ask, cfg.reader, cfg.build.embed_batch)
+    assistant = store_cli.open_assistant(args, index_dir(args), cfg) if store_cli.uses_milvus(args) else \
+        open_assistant(index_dir(args), cfg.ask, cfg.reader, cfg.build.embed_batch)
     ans = assistant.ask(args.question, filters=_filters(args))
     print(json.dumps(ans.to_json(), indent=2, ensure_ascii=False) if args.json else answer_text(ans))
     return 0
@@ -87,7 +90,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
         return _terminal_chat(args)
     from ui.app import serve
 
-    return serve(index_dir(args), settings_from(args), host=args.host, port=args.port, auth=args.auth)
+    cfg = settings_from(args)
+    assistant = store_cli.open_assistant(args, index_dir(args), cfg) if store_cli.uses_milvus(args) else None
+    return serve(index_dir(args), cfg, host=args.host, port=args.port, auth=args.auth, assistant=assistant)
 
 
 def _terminal_chat(args: argparse.Namespace) -> int:
@@ -95,7 +100,8 @@ def _terminal_chat(args: argparse.Namespace) -> int:
     from assistant.pipeline import open_assistant
 
     cfg = settings_from(args)
-    assistant = open_assistant(index_dir(args), cfg.ask, cfg.reader, cfg.build.embed_batch)
+    assistant = store_cli.open_assistant(args, index_dir(args), cfg) if store_cli.uses_milvus(args) else \
+        open_assistant(index_dir(args), cfg.ask, cfg.reader, cfg.build.embed_batch)
     conv = Conversation()
     print("newsdesk chat: ask about the articles; /new starts a new conversation, /quit or Ctrl-D leaves.")
     while True:

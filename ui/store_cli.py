@@ -113,3 +113,10 @@ class _Named:
         finally:
             client.close()
         self.name, self.dim = m["model"]["name"], m["model"]["dim"]
+
+
+def open_assistant(args: argparse.Namespace, index_root: Path, cfg):
+    """The Assistant over the Milvus store these options name (cfg: ui.commands.Config)."""
+    from assistant.pipeline import Assistant
+
+    return Assistant(open_milvus(args, index_root, cfg.build), cfg.ask, reader_settings=cfg.reader)
