@@ -99,12 +99,23 @@ def one(store: str, engine: str, dataset: str, work: Path, synthetic: int, limit
                     "reader": assistant.reader.name,
                     "answers": [[r.q.id, r.answer.answer, [(c.article_id, c.start, c.end) for c in r.answer.citations]]
                                 for r in rows]})
+    qs = [q.question for q in ds.questions[:100]] if ds is not None else None
+    if qs is None:
+        from eval.bench import bench_questions
+
+        qs = bench_questions(min(limit or 100, 100))
+    lat = []
+    for q in qs:  # the store's share of a question: dense + BM25 candidates, their vectors and scores
+        t = time.perf_counter()
+        assistant.retriever.retrieve(q)
+        lat.append(time.perf_counter() - t)
+    row["retrieve_p50_ms"] = round(float(np.percentile(lat, 50)) * 1000, 1)
     row["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return row
 
 
 COLUMNS = ["dataset", "store", "engine", "chunks", "build_s", "chunks_per_s", "questions", "hit@1", "hit@5",
-           "em", "f1", "ask_p50_ms", "ask_p95_ms", "peak_rss_mb"]
+           "em", "f1", "retrieve_p50_ms", "ask_p50_ms", "ask_p95_ms", "peak_rss_mb"]
 
 
 def table(rows: list[dict]) -> str:

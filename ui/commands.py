@@ -265,6 +265,13 @@ def _add_calibrate(sub) -> None:
 def cmd_bench(args: argparse.Namespace) -> int:
     from eval.bench import measure, run, table
 
+    if args.stores:  # a row per store and build engine (eval/compare_stores.py), each size a synthetic corpus
+        from eval.compare_stores import main as compare_stores
+
+        for size in args.sizes.split(","):
+            compare_stores(["--synthetic", size, "--stores", args.stores, "--engines", args.engines,
+                            "--limit", str(args.questions), "--work", str(Path(args.out) / "stores")])
+        return 0
     if args.index:  # latency of an existing index only (e.g. the seeds)
         from index.newsindex import NewsIndex
 
@@ -297,4 +304,6 @@ def _add_bench(sub) -> None:
     b.add_argument("--out", default=".newsdesk/bench")
     b.add_argument("--index", help="measure latency on this existing index instead of building corpora")
     b.add_argument("--questions", type=int, default=200)
+    b.add_argument("--stores", help="compare stores instead, e.g. folder,milvus (needs the scale extra)")
+    b.add_argument("--engines", default="local", help="with --stores: build engines, e.g. local,ray")
     b.set_defaults(func=cmd_bench)
