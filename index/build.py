@@ -147,6 +147,8 @@ def build_index(paths: list[Path], root: Path, settings: BuildSettings, embedder
             report = _build_locked(paths, root, settings, embedder, progress, engine)
     except Timeout:
         raise BuildError(f"another build of {root} is running; try again when it has finished") from None
+    finally:
+        getattr(engine, "stop", lambda: None)()  # a Ray the engine started does not outlive the build
     report.seconds = time.perf_counter() - t0
     return report
 

@@ -687,6 +687,7 @@ def build_milvus(paths: list[Path], config: MilvusConfig, settings: BuildSetting
         report.version = f"{config.name} v{version}"
         report.faiss_kind = "milvus"
     finally:
+        getattr(engine, "stop", lambda: None)()  # a Ray the engine started does not outlive the build
         if lock:
             lock.release()
     report.seconds = time.perf_counter() - t0

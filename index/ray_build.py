@@ -49,11 +49,22 @@ def start_ray(num_cpus: int = 2, object_store_mb: int = 256) -> bool:
     if ray.is_initialized():
         return False
     env = {"env_vars": {**MODEL_ENV, **RAY_ENV}}
-    if os.environ.get("RAY_ADDRESS"):
-        ray.init(runtime_env=env, log_to_driver=False)
-    else:
-        ray.init(num_cpus=num_cpus, include_dashboard=False, object_store_memory=object_store_mb * 1024 * 1024,
-                 runtime_env=env, log_to_driver=False)
+    for attempt in (1, 2):  # a loaded machine can miss Ray's start-up deadline once
+        try:
+            if os.environ.get("RAY_ADDRESS"):
+                ray.init(runtime_env=env, log_to_driver=False)
+            else:
+                ray.init(num_cpus=num_cpus, include_dashboard=False, object_store_memory=object_store_mb * 1024 * 1024,
+                         runtime_env=env, log_to_driver=False)
+            break
+        except (RuntimeError, ConnectionError, TimeoutError) as e:
+            ray.shutdown()
+            if attempt == 2:
+                from .build import BuildError
+
+                where = os.environ.get("RAY_ADDRESS") or "this machine"
+                raise BuildError(f"Ray did not start on {where}: {str(e).splitlines()[0][:200]}") from None
+            log.warning("Ray did not start (%s); trying once more", e)
     return True
 
 
@@ -107,6 +118,16 @@ class RayEngine:
 
     def __init__(self, workers: int = 2):
         self.workers = workers
+        self._owned = False  # Ray was started by this engine: load() leaves it up for process(), which stops it
+
+    def _start(self) -> None:
+        if not _ray().is_initialized():
+            self._owned = start_ray(self.workers)
+
+    def stop(self) -> None:
+        if self._owned:
+            _ray().shutdown()
+        self._owned = False
 
     def _context(self, progress: bool):
         from ray.data import DataContext
@@ -126,14 +147,14 @@ class RayEngine:
             files += _iter_files(root, result)
         if not files:
             return result
-        started = start_ray(self.workers)
+        self._start()
         try:
             self._context(False)
             rows = (ray.data.from_items([{"order": i, "path": str(p)} for i, p in enumerate(files)])
                     .flat_map(read_file).take_all())
-        finally:
-            if started:
-                ray.shutdown()
+        except BaseException:
+            self.stop()
+            raise
         unique: dict[str, RawDocument] = {}
         for r in sorted(rows, key=lambda r: (r["order"], r["n"])):  # file order, as load_folder: the first id wins
             if r["skip"]:
@@ -153,9 +174,10 @@ class RayEngine:
         from ray.data import ActorPoolStrategy
 
         if not docs:
+            self.stop()
             return Processed([], [], [], np.zeros((0, embedder.dim if embedder else 0), np.float32),
                              np.zeros((0, embedder.dim if embedder else 0), np.float16))
-        started = start_ray(self.workers)
+        self._start()
         try:
             self._context(progress)
             prepared_ds = (ray.data.from_items([{"pos": i, "doc": json.dumps(asdict(d))} for i, d in enumerate(docs)])
@@ -170,8 +192,7 @@ class RayEngine:
             prepared = sorted(prepared_ds.take_all(), key=lambda r: r["pos"])
             vectors = vectors_ds.take_all()
         finally:
-            if started:
-                ray.shutdown()
+            self.stop()
         articles, sentences, chunks, c_base, s_base = [], [], [], [], []
         for row in prepared:
             article = Article.from_json(json.loads(row["article"]))
