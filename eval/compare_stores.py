@@ -99,6 +99,8 @@ def one(store: str, engine: str, dataset: str, work: Path, synthetic: int, limit
                     "reader": assistant.reader.name,
                     "answers": [[r.q.id, r.answer.answer, [(c.article_id, c.start, c.end) for c in r.answer.citations]]
                                 for r in rows]})
+    if store == "milvus" and ds is not None:  # Milvus's own hybrid rankers, measured beside the assistant's fusion
+        row.update(engine_hybrid_hits(index, rows))
     qs = [q.question for q in ds.questions[:100]] if ds is not None else None
     if qs is None:
         from eval.bench import bench_questions
@@ -112,6 +114,28 @@ def one(store: str, engine: str, dataset: str, work: Path, synthetic: int, limit
     row["retrieve_p50_ms"] = round(float(np.percentile(lat, 50)) * 1000, 1)
     row["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return row
+
+
+def engine_hybrid_hits(store, rows) -> dict:
+    """Article hit@1 / hit@5 of Milvus's RRF and weighted rankers beside the assistant's fusion, on the
+    answerable questions without history (the engine has no conversation to resolve a follow-up with)."""
+    from eval import metrics as M
+    from index.bm25 import tokenize
+
+    rows = [r for r in rows if not r.q.history and r.answerable]
+    questions = [r.q for r in rows]
+    out = {f"fused_subset_hit@{k}": round(M.mean([M.hit_at(r.rankings["fused"], set(r.q.sources), k) for r in rows]), 4)
+           for k in (1, 5)}
+    for ranker in ("rrf", "weighted"):
+        hits = {1: [], 5: []}
+        for q in questions:
+            ids, _ = store.engine_hybrid(store.embed_query(q.question), tokenize(q.question), 40, ranker=ranker)
+            ranked = list(dict.fromkeys(store.chunks[int(i)].article_id for i in ids))
+            for k in hits:
+                hits[k].append(M.hit_at(ranked, set(q.sources), k))
+        out.update({f"milvus_{ranker}_hit@{k}": round(M.mean(v), 4) for k, v in hits.items()})
+    out["hybrid_questions"] = len(questions)
+    return out
 
 
 COLUMNS = ["dataset", "store", "engine", "chunks", "build_s", "chunks_per_s", "questions", "hit@1", "hit@5",

@@ -361,6 +361,27 @@ class MilvusStore:
         by_id = dict(zip(found.tolist(), np.abs(scores).tolist()))
         return np.array([by_id.get(int(i), 0.0) for i in ids], np.float32)
 
+    def engine_hybrid(self, qvec: np.ndarray, tokens: list[str], k: int, filters: Filters = Filters(),
+                      ranker: str = "rrf", dense_weight: float = 0.6, rrf_k: int = 60) -> tuple[np.ndarray, np.ndarray]:
+        """Milvus's own hybrid search (RRF or weighted ranker) over dense and BM25: an option measured
+        against the assistant's fusion (eval/compare_stores.py --engine-hybrid), not what answers use.
+        The filter goes in each request: Milvus Lite ignores hybrid_search(filter=...)."""
+        from pymilvus import AnnSearchRequest, RRFRanker, WeightedRanker
+
+        expr = filter_expr(filters) or None
+        limit = min(max(k, 1) * 8, len(self.chunks), 16_384)
+        reqs = [AnnSearchRequest(data=[np.asarray(qvec, np.float32).tolist()], anns_field="dense",
+                                 param={"metric_type": "IP"}, limit=limit, expr=expr)]
+        if tokens:
+            reqs.append(AnnSearchRequest(data=[" ".join(tokens)], anns_field="sparse", param={"metric_type": "BM25"},
+                                         limit=limit, expr=expr))
+        rank = RRFRanker(rrf_k) if ranker == "rrf" else WeightedRanker(*([dense_weight, 1 - dense_weight][:len(reqs)]))
+        hits = self.client.hybrid_search(self.names["chunks"], reqs, rank, limit=min(k, limit),
+                                         output_fields=CHUNK_FIELDS)[0]
+        for h in hits:
+            self.chunks.remember(h["entity"] | {"id": h["id"]})
+        return (np.array([int(h["id"]) for h in hits], np.int64), np.array([h["distance"] for h in hits], np.float32))
+
     def _vectors(self, part: str, ids, field: str) -> np.ndarray:
         ids = np.asarray(ids, np.int64)
         out = np.zeros((len(ids), self.manifest["model"]["dim"]), np.float32)

@@ -239,3 +239,14 @@ def test_copying_the_lite_file_copies_the_index(built, tmp_path):
     copy = MilvusStore(MilvusConfig(str(tmp_path / "copy.db")), FakeEmbedder())
     assert list(copy.chunks) == list(folder.chunks)
     copy.close()
+
+
+@pytest.mark.parametrize("ranker", ["rrf", "weighted"])
+def test_engine_hybrid_option_honours_filters_in_each_request(built, ranker):
+    folder, milvus, *_ = built
+    f = Filters(outlets=("RT",))
+    ids, scores = milvus.engine_hybrid(folder.embed_query("treaty talks"), tokenize("treaty talks"), 10, f, ranker)
+    assert len(ids) and all(folder.articles[folder.chunks[i].article_id].outlet.value == "RT" for i in ids)
+    assert list(scores) == sorted(scores, reverse=True)
+    all_ids, _ = milvus.engine_hybrid(folder.embed_query("treaty talks"), tokenize("treaty talks"), 10, ranker=ranker)
+    assert len({folder.chunks[i].article_id for i in all_ids}) > 1
