@@ -51,6 +51,7 @@ FORMAT = 1
 TEXT_PART_CHARS = 16_000  # 4 bytes a character at most: a part always fits a 65,535-byte VARCHAR
 MAX_TERM_CHARS = 256  # longer tokens get no document frequency (the idf of an unknown token)
 INSERT_BATCH = 512
+CONNECT_TIMEOUT_S = float(os.environ.get("NEWSDESK_MILVUS_CONNECT_TIMEOUT", "60"))
 QUERY_BATCH = 1000  # ids per query request (an expression of a few kB)
 # Milvus's own analyzer reproducing index.bm25.tokenize: \w+ words, lower-cased, without our stop words.
 # ({"type": "english"} is refused by Milvus Lite: "unknown tokenizer type".)
@@ -107,7 +108,9 @@ class MilvusConfig:
             # call it does not implement and pymilvus then falls back from (create_collection)
             logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
         try:
-            return pymilvus.MilvusClient(uri=self.uri, token=self.token)
+            # pymilvus waits 10 s for the channel; Milvus Lite starts its in-process server on connect,
+            # which took longer than that on this loaded 2-core machine
+            return pymilvus.MilvusClient(uri=self.uri, token=self.token, timeout=CONNECT_TIMEOUT_S)
         except Exception as e:  # grpc and pymilvus raise many kinds for an unreachable server
             raise MilvusStoreError(f"cannot connect to Milvus at {self.shown()}: {str(e).splitlines()[0][:200]}") from None
 
