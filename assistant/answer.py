@@ -72,6 +72,8 @@ class Answer:
     note: str | None = None  # e.g. "the question was cut to 2,000 characters"
     reader: str | None = None  # which reader read the passages ("trained", "rules")
     calibrated: bool = False  # confidence is a fitted P(correct), not the reader's raw score
+    resolved_dates: tuple = ()  # index.dates.ResolvedDate of the date expressions in the answer span (derived)
+    groups: tuple = ()  # assistant.sources.AnswerGroup: what each source says, side by side
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

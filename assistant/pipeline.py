@@ -9,17 +9,21 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.bm25 import tokenize
+from index.dates import answer_dates
 from index.newsindex import NewsIndex
 from index.store_api import Filters, Store
 
 from .answer import Answer, AnswerCandidate, Citation, Passage
 from .attribution import speaker
-from .conversation import Conversation, rewrite
+from .conversation import Conversation, no_words_note, rewrite
+from .guard import clean_text, reader_note, with_language_note
 from .qtypes import expected_kind
 from .readers import Reader, load_reader
 from .readers.evidence import lexical_overlap
 from .retrieval import Retrieval, Retriever
+from .search import rerank_latest, with_latest_date
 from .settings import AskSettings, ReaderSettings
+from .sources import group_answers
 
 log = logging.getLogger(__name__)
 CALIBRATION = Path(__file__).with_name("calibration.json")
@@ -140,26 +144,28 @@ class Assistant:
               settings: AskSettings | None = None) -> Trace:
         """ask(), keeping every intermediate result."""
         t = self._trace(question, conversation, filters, settings or self.settings)
-        t = replace(t, answer=replace(t.answer, reader=self.reader.name, calibrated=self.calibration is not None))
+        answer = with_language_note(with_latest_date(question, t.answer, self.store))
+        t = replace(t, answer=replace(answer, reader=self.reader.name, calibrated=self.calibration is not None))
         if conversation is not None:
             conversation.add(t.answer)
         return t
 
     def _trace(self, question: str, conversation: Conversation | None, filters: Filters, s: AskSettings) -> Trace:
         note = None
-        question = question if isinstance(question, str) else ""
+        question = clean_text(question) if isinstance(question, str) else ""
         if len(question) > s.max_question_chars:
             question = question[: s.max_question_chars]
             note = f"the question was cut to its first {s.max_question_chars:,} characters"
-        if not tokenize(question):
+        query = rewrite(question, conversation)  # before the check: "Where was he when he said it?" is all pronouns
+        if not tokenize(query):
             answer = Answer(question=question, query="", answer=None, quote=None, confidence=0.0, abstained=True,
-                            note="Please ask a question in words: this one has none to search for.")
+                            note=no_words_note(question))
             return Trace(question, "", None, (), None, answer)
-        query = rewrite(question, conversation)
+        note = note or reader_note(self.reader, query)
         retriever = self.retriever if s is self.settings else Retriever(self.store, s)
         n_read = s.read_passages or self.reader.passages
         retrieval = retriever.retrieve(query, filters, k=max(s.top_k, n_read))
-        passages = retrieval.passages
+        passages = rerank_latest(question, retrieval.passages, self.store)
         if not passages:
             answer = self._abstain(question, query, passages, 0.0, note or "No article matches the filters.")
             return Trace(question, query, retrieval, (), None, answer)
@@ -173,6 +179,7 @@ class Assistant:
             answer = self._abstain(question, query, passages, confidence, note)
         else:
             answer = self._answer(question, query, best, passages, confidence, note)
+            answer = replace(answer, groups=group_answers(list(candidates), self.store, question))
         return Trace(question, query, retrieval, candidates, feats, answer)
 
     def _answer(self, question: str, query: str, best: AnswerCandidate, passages: list[Passage],
@@ -192,7 +199,8 @@ class Assistant:
         return Answer(question=question, query=query, answer=answer_text,
                       quote=article.text[best.sentence_start:best.sentence_end], confidence=confidence,
                       abstained=False, citations=citations, answer_citation=1,
-                      answer_start=best.start, answer_end=best.end, note=note)
+                      answer_start=best.start, answer_end=best.end, note=note,
+                      resolved_dates=answer_dates(article, best.start, best.end, best.sentence_start, best.sentence_end))
 
 
 def open_assistant(root: Path, settings: AskSettings = AskSettings(),

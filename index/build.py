@@ -11,7 +11,7 @@ import hashlib
 import json
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,7 +19,8 @@ import numpy as np
 from filelock import FileLock, Timeout
 from tqdm import tqdm
 
-from . import cleaning, metadata, splitting
+from . import cleaning, metadata, splitting, web
+from .duplicates import near_duplicates
 from .bm25 import SparseBM25, tokenize
 from .embedding import Embedder
 from .loading import RawDocument, load_folder
@@ -49,7 +50,10 @@ class BuildReport:
 
 
 def article_hash(doc: RawDocument) -> str:
-    meta = json.dumps([doc.title, doc.date, doc.outlet, doc.url], ensure_ascii=False)
+    fields = [doc.title, doc.date, doc.outlet, doc.url]
+    if doc.page is not None:  # a web page: its metadata and fetch record are part of the article
+        fields.append(asdict(doc.page) | {"text": None})
+    meta = json.dumps(fields, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256((doc.text + "\x00" + meta).encode("utf-8")).hexdigest()
 
 
@@ -57,7 +61,12 @@ def prepare(doc: RawDocument, settings: BuildSettings) -> tuple[Article, list[Se
     """Clean, read metadata and split one document. The text is kept exactly as read."""
     excluded = cleaning.find_boilerplate(doc.text)
     lines = cleaning.content_lines(doc.text, excluded)
-    meta = metadata.extract(doc.text, lines, doc.title, doc.date, doc.outlet)
+    if doc.page is not None:
+        meta = web.page_metadata(doc.text, lines, doc.page)
+        fetch = doc.page.fetch
+        meta.update(fetched_at=fetch.fetched_at if fetch else None, updated_at=fetch.updated_at if fetch else None)
+    else:
+        meta = metadata.extract(doc.text, lines, doc.title, doc.date, doc.outlet)
     article = Article(id=doc.id, text=doc.text, sha256=article_hash(doc), source=doc.source, url=doc.url,
                       excluded=excluded, **meta)
     sentences = splitting.make_sentences(doc.id, doc.text, lines, max_chars=2 * settings.chunk_chars)
@@ -219,6 +228,7 @@ def _build_locked(paths: list[Path], root: Path, settings: BuildSettings, embedd
                    "bm25_terms": len(bm25.vocab)},
         "faiss": {"chunks": kind},
         "articles": {a.id: a.sha256 for a in articles},
+        "near_duplicates": near_duplicates(articles),  # the same story reprinted: counted once when comparing
         "sources": [str(p) for p in sources],
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }

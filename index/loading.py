@@ -1,7 +1,8 @@
 """Load a folder of articles (.txt, .md, .html/.htm, .jsonl) into raw documents.
 
 A file that is empty, binary, undecodable or unreadable is skipped with a warning naming it;
-the rest of the folder is still loaded.
+the rest of the folder is still loaded. HTML pages go through index.web (trafilatura): the text
+is the page's main text, and a page without one is skipped.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bs4 import BeautifulSoup
+from . import web
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +21,6 @@ HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 MAX_FILE_BYTES = 20 * 1024 * 1024
-_BLOCK_TAGS = "p div br h1 h2 h3 h4 h5 h6 li tr blockquote article section header footer pre".split()
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class RawDocument:
     date: str | None = None
     outlet: str | None = None
     url: str | None = None
+    page: web.Page | None = None  # an HTML page: its metadata, with where each value came from
 
 
 @dataclass
@@ -58,20 +59,6 @@ def decode(data: bytes) -> str:
     if controls > 0.01 * min(len(text), 10000):
         raise ValueError("binary content (control characters)")
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def html_to_text(html: str) -> tuple[str, str | None]:
-    """Visible text of an HTML page, one block a paragraph, and its <title> (or first <h1>)."""
-    soup = BeautifulSoup(html, "html.parser")
-    heading = soup.find("title") or soup.find("h1")
-    title = heading.get_text(" ", strip=True) if heading else None
-    for tag in soup(["script", "style", "noscript", "template", "head"]):
-        tag.decompose()
-    for tag in soup.find_all(_BLOCK_TAGS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    lines = (" ".join(line.split()) for line in soup.get_text().split("\n"))
-    return "\n\n".join(line for line in lines if line), title or None
 
 
 def _iter_files(root: Path, result: LoadResult) -> list[Path]:
@@ -115,17 +102,29 @@ def _read_file(path: Path, result: LoadResult) -> None:
     if suffix in JSONL_SUFFIXES:
         _read_jsonl(path, text, result)
         return
-    title = None
-    if suffix in HTML_SUFFIXES:
-        try:
-            text, title = html_to_text(text)
-        except (RecursionError, ValueError, AssertionError) as e:  # pathological markup
-            result.skip(str(path), f"HTML cannot be parsed ({type(e).__name__})")
-            return
     if not text.strip():
         result.skip(str(path), "empty")
         return
-    result.documents.append(RawDocument(id=path.stem, text=text, source=str(path), title=title))
+    if suffix in HTML_SUFFIXES:
+        _read_page(path, text, result)
+        return
+    result.documents.append(RawDocument(id=path.stem, text=text, source=str(path)))
+
+
+def _read_page(path: Path, html: str, result: LoadResult) -> None:
+    """A saved or fetched web page; its id comes from its URL when it states one, so the same page
+    saved twice is one article."""
+    try:
+        page = web.extract_page(html)
+    except (RecursionError, ValueError, AssertionError, TypeError) as e:  # pathological markup
+        result.skip(str(path), f"HTML cannot be parsed ({type(e).__name__})")
+        return
+    if page is None:
+        result.skip(str(path), "no extractable main text in the page")
+        return
+    doc_id = web.page_id(page.url) if page.url else path.stem
+    result.documents.append(RawDocument(id=doc_id, text=page.text, source=str(path), title=page.title,
+                                        date=page.date, outlet=page.sitename, url=page.url, page=page))
 
 
 def _read_jsonl(path: Path, text: str, result: LoadResult) -> None:

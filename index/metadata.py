@@ -50,16 +50,17 @@ def _pubdate(s: str, start: int, end: int) -> PubDate | None:
     parsed = _parse_date(s)
     if parsed is None:
         return None
+    source = "text" if start is not None else None
     dt, has_year = parsed
     has_time = bool(re.search(r"\d:\d\d", s))
     if not has_year:
         return PubDate(iso=f"--{dt.month:02d}-{dt.day:02d}", precision="month-day", year=None,
-                       month=dt.month, day=dt.day, start=start, end=end)
+                       month=dt.month, day=dt.day, start=start, end=end, source=source)
     if has_time:
         return PubDate(iso=dt.strftime("%Y-%m-%dT%H:%M"), precision="minute", year=dt.year, month=dt.month,
-                       day=dt.day, hour=dt.hour, minute=dt.minute, start=start, end=end)
+                       day=dt.day, hour=dt.hour, minute=dt.minute, start=start, end=end, source=source)
     return PubDate(iso=dt.strftime("%Y-%m-%d"), precision="day", year=dt.year, month=dt.month, day=dt.day,
-                   start=start, end=end)
+                   start=start, end=end, source=source)
 
 
 def parse_date_string(s: str) -> PubDate | None:

@@ -15,11 +15,13 @@ class Span:
 
 @dataclass(frozen=True)
 class Field:
-    """A metadata value and, when the article text states it, where: text[start:end]."""
+    """A metadata value and, when the article text states it, where: text[start:end].
+    source says where the value came from when it matters ("page", "htmldate", "text"; None: the file or text)."""
 
     value: str
     start: int | None = None
     end: int | None = None
+    source: str | None = None
 
 
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -34,8 +36,9 @@ class PubDate:
 
     precision is one of "minute", "day", "month-day" (the year is not stated).
     iso is ISO 8601, with "--MM-DD" when the year is unknown.
-    source says where it was read: "text" (article.text[start:end] states it) or "metadata" (a field
-    given beside the text: a JSONL field, a page's metadata, a command-line filter).
+    source says where it was read: "text" (article.text[start:end] states it), "metadata" (a field
+    given beside the text: a JSONL field, a command-line filter), "page" (a web page's own metadata) or
+    "htmldate" (found in a page's markup by htmldate).
     """
 
     iso: str
@@ -47,7 +50,7 @@ class PubDate:
     minute: int | None = None
     start: int | None = None
     end: int | None = None
-    source: str = "text"
+    source: str | None = None  # None: not recorded (indexes built before sources were)
 
     def sort_key(self) -> tuple[int, int, int]:
         """Key for date-range filters; an unknown year sorts as unknown (0)."""
@@ -73,6 +76,9 @@ class Article:
     outlet: Field | None = None
     url: str | None = None
     excluded: tuple[Span, ...] = field(default_factory=tuple)
+    author: Field | None = None
+    fetched_at: str | None = None  # a fetched web page: when it was fetched (ISO 8601, UTC)
+    updated_at: str | None = None  # ... and when a changed version last replaced it
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -87,6 +93,7 @@ class Article:
             title=opt(Field, d.get("title")), date=opt(PubDate, d.get("date")),
             dateline=opt(Field, d.get("dateline")), outlet=opt(Field, d.get("outlet")),
             url=d.get("url"), excluded=tuple(Span(**s) for s in d.get("excluded", ())),
+            author=opt(Field, d.get("author")), fetched_at=d.get("fetched_at"), updated_at=d.get("updated_at"),
         )
 
 

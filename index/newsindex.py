@@ -55,7 +55,11 @@ class NewsIndex:
         if not filters.active():
             return None
         ok = {a.id for a in self.articles.values() if filters.allows(a)}
-        return np.array([aid in ok for aid in self._article_of_chunk], bool)
+        allowed = np.array([aid in ok for aid in self._article_of_chunk], bool)
+        if filters.events():  # only the chunks that state an event in the range
+            allowed &= np.array([bool(a) and filters.allows_chunk(self.articles[c.article_id], c)
+                                 for a, c in zip(allowed, self.chunks)], bool)
+        return allowed
 
     def dense_search(self, qvec: np.ndarray, k: int, filters: Filters = Filters()) -> tuple[np.ndarray, np.ndarray]:
         allowed = self.allowed(filters)

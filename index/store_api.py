@@ -14,6 +14,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from .bm25 import lucene_idf
+from .dates import events_between, parse_bound, parse_upper_bound
 from .metadata import parse_date_string
 from .model import Article, Chunk, Sentence
 
@@ -21,15 +22,31 @@ from .model import Article, Chunk, Sentence
 @dataclass(frozen=True)
 class Filters:
     """Metadata filters: outlets (case-insensitive), a publication date range (ISO or any parseable
-    date; articles whose year is unknown are kept out of a range), article ids."""
+    date; articles whose year is unknown are kept out of a range), article ids, and a range of the
+    event dates the text states (index/dates.py; chunk by chunk)."""
 
     outlets: tuple[str, ...] = ()
     since: str | None = None
     until: str | None = None
     article_ids: tuple[str, ...] = ()
+    event_since: str | None = None  # resolved event dates in the text, not publication dates
+    event_until: str | None = None
 
     def active(self) -> bool:
-        return bool(self.outlets or self.since or self.until or self.article_ids)
+        return bool(self.outlets or self.since or self.until or self.article_ids or self.events())
+
+    def events(self) -> bool:
+        return bool(self.event_since or self.event_until)
+
+    def event_range(self):
+        """(first day, last day) of the event range; "1988" as an upper bound is 31 December 1988."""
+        return parse_bound(self.event_since), parse_upper_bound(self.event_until)
+
+    def allows_chunk(self, article: Article, chunk: Chunk) -> bool:
+        """allows(article), and, with an event range, the chunk states an event in it."""
+        if not self.allows(article):
+            return False
+        return not self.events() or bool(events_between(article, *self.event_range(), chunk.start, chunk.end))
 
     def bounds(self) -> tuple[tuple[int, int, int] | None, tuple[int, int, int] | None]:
         """The date range as sort keys; raises ValueError with one sentence for an unreadable date."""
@@ -54,6 +71,8 @@ class Filters:
             key = d.sort_key()
             if (lo and key < lo) or (hi and key > hi):
                 return False
+        if self.events() and not events_between(article, *self.event_range()):
+            return False
         return True
 
 

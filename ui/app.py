@@ -2,6 +2,7 @@
 a Sources tab (upload, remove) and an Evaluation tab."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import tempfile
@@ -9,31 +10,52 @@ from pathlib import Path
 
 import gradio as gr
 
-from assistant.conversation import Conversation
 from assistant.settings import Fusion
-from index.store_api import Filters
+from index.fetch import FetchPolicy
 
+from . import chat
 from .commands import Config
 from .desk import Desk, UploadError
-from .render import answer_markdown, article_html, citation_label, history_text
+from .evalview import TABLE_COLUMNS, plot as plot_eval, table_rows
+from .examples import pick_examples
+from .filters import FilterError, build_filters
+from .newsroom_tabs import CSS as NEWSROOM_CSS, add_tabs
+from .render import article_html, citation_label, display_date, history_text, timeline_choice, timeline_html
+from .roles import Access, access_from
 
 log = logging.getLogger(__name__)
 BENCHMARK = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "squad-v1.1-dev-super-bowl-50.json"
-EXAMPLES = [
-    "When was the INF Treaty signed?",
-    "Who led the US delegation at the INF consultations in Geneva?",
-    "How did Gavrilov describe the results of the talks with the West?",
-    "When were Russia's draft treaties with the U.S. and NATO made public?",
-]
 CSS = """
-.nd-article { max-height: 640px; overflow-y: auto; padding: 0 8px; }
+.nd-article { max-height: 640px; overflow-y: auto; padding: 0 8px; position: relative; }
+.nd-head { position: sticky; top: 0; background: var(--background-fill-primary, #fff); padding: 4px 0 6px;
+           border-bottom: 1px solid #ddd; z-index: 1; }
+.nd-head h3 { margin: 4px 0; }
 .nd-text { white-space: pre-wrap; line-height: 1.5; }
 .nd-boiler { color: #9a9a9a; }
 mark.nd-cited { background: #ffe066; padding: 1px 0; }
-.nd-meta { color: #555; font-size: 0.9em; }
+.nd-meta { color: #555; font-size: 0.9em; margin: 0; }
+.nd-hidden { display: none !important; }
+#nd-sources table { table-layout: auto; }
 """
 SCROLL_JS = "() => { setTimeout(() => { const m = document.getElementById('nd-cited'); if (m) m.scrollIntoView({block: 'center'}); }, 150); }"
-ARTICLE_COLUMNS = ["id", "title", "outlet", "date", "dateline", "chunks", "origin"]
+# A click on a [n] marker in an answer asks the server to open that citation (answer position and number).
+HEAD = """<script>
+document.addEventListener('click', (ev) => {
+  const a = ev.target && ev.target.closest ? ev.target.closest('a[href^="#nd-cite-"]') : null;
+  if (!a) return;
+  ev.preventDefault(); ev.stopPropagation();
+  const box = document.querySelector('#nd-cite-req textarea, #nd-cite-req input');
+  const go = document.querySelector('#nd-cite-go');
+  if (!box || !go) return;
+  box.value = a.getAttribute('href').slice('#nd-cite-'.length) + '|' + Date.now();
+  box.dispatchEvent(new Event('input', {bubbles: true}));
+  setTimeout(() => go.click(), 80);
+}, true);
+</script>"""
+SOURCE_COLUMNS = ["title", "outlet", "date", "dateline", "chunks", "origin", "id"]
+PANEL_EMPTY = "<p><i>Click a citation, or a [n] marker in an answer, to see the passage in its article.</i></p>"
+STORAGE_KEY = "newsdesk-conversation"
+NOT_EDITOR = "**Not allowed:** only editors can change the collection."
 
 
 def _choices(answer) -> list[tuple[str, str]]:
@@ -43,45 +65,143 @@ def _choices(answer) -> list[tuple[str, str]]:
     return [(citation_label(c) + tag, str(c.number)) for c in answer.citations]
 
 
-def build_app(desk: Desk) -> gr.Blocks:
+def _source_rows(desk: Desk) -> list[list]:
+    """The Sources table: readable dates, the title first, the id last."""
+    rows = []
+    for aid, title, outlet, iso, dateline, chunks, origin in desk.articles():
+        rows.append([title or aid, outlet, display_date(iso or None), dateline, chunks, origin, aid])
+    return rows
+
+
+def _examples(desk: Desk):
+    """The examples by rule from the seed set, when the seed articles are in this collection."""
+    from eval.datasets import load_dataset
+
+    try:
+        known = set(desk.assistant.index.articles)
+        questions = [q for q in load_dataset("seeds").questions if set(q.sources) & known]
+        return pick_examples(questions, desk.assistant) if questions else []
+    except Exception:  # examples are a help, never a reason not to start
+        log.exception("no example questions")
+        return []
+
+
+def build_app(desk: Desk, access: Access = Access(), storage_secret: str | None = None) -> gr.Blocks:
+    examples = _examples(desk)
+
+    def may_edit(request: gr.Request | None) -> bool:  # checked on the server for every change
+        return access.can_edit(getattr(request, "username", None))
+
     with gr.Blocks(title="newsdesk") as app:
-        conv_state = gr.State(None)
-        answers_state = gr.State([])
-        shown = gr.State(None)  # index into answers_state of the answer whose citations are listed
+        stored = gr.BrowserState(chat.empty(), storage_key=STORAGE_KEY, secret=storage_secret)
+        shown = gr.State(None)  # position of the answer whose citations are listed
         gr.Markdown("## newsdesk\nAnswers quoted word for word from the articles, with numbered citations. "
-                    "Click a citation to read it in its article.")
+                    "Click a citation or a [n] marker to read the passage in its article.")
         with gr.Tab("Chat"):
             with gr.Row():
                 with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(label="Conversation", height=460, elem_id="nd-chat", sanitize_html=True)
+                    chatbot = gr.Chatbot(label="Conversation", height=460, elem_id="nd-chat", sanitize_html=True,
+                                         buttons=["copy", "copy_all"])
                     with gr.Row():
                         box = gr.Textbox(placeholder="Ask about the articles…", show_label=False, scale=8,
                                          elem_id="nd-question", max_length=100_000)
                         ask = gr.Button("Ask", variant="primary", scale=1, elem_id="nd-ask")
+                    with gr.Row(elem_id="nd-filters"):
+                        outlets = gr.Dropdown(desk.outlets(), multiselect=True, label="Outlet (none = all)",
+                                              elem_id="nd-outlets", scale=2)
+                        since = gr.Textbox(label="From (YYYY-MM-DD)", placeholder="e.g. 2022-01-01", elem_id="nd-since",
+                                           scale=1)
+                        until = gr.Textbox(label="To (YYYY-MM-DD)", placeholder="e.g. 2022-01-31", elem_id="nd-until",
+                                           scale=1)
+                        yearless = gr.Checkbox(True, label="Keep articles whose year is not stated", elem_id="nd-yearless",
+                                               scale=1)
                     cites = gr.Radio(label="Citations — click one to open it in its article", choices=[],
                                      elem_id="nd-citations")
-                    gr.Examples(EXAMPLES, inputs=box, label="Example questions")
-                    new = gr.Button("New conversation", elem_id="nd-new")
-                    with gr.Accordion("Settings", open=False):
+                    if examples:
+                        gr.Markdown("**Example questions** (from the seed question set: who, when, where, how many, "
+                                    "and a follow-up)")
+                        with gr.Row(elem_id="nd-examples"):
+                            example_buttons = [(gr.Button(ex.label, size="sm", elem_classes=["nd-example"] +
+                                                          (["nd-verified"] if ex.verified else [])), ex)
+                                               for ex in examples]
+                    else:
+                        example_buttons = []
+                    with gr.Row():
+                        new = gr.Button("New conversation", elem_id="nd-new")
+                        export_one = gr.Button("Export this answer (Markdown)", elem_id="nd-export-one")
+                        export_all = gr.Button("Export the conversation (Markdown)", elem_id="nd-export-all")
+                    export_file = gr.File(label="Markdown export", visible=False, elem_id="nd-export-file")
+                    export_text = gr.Textbox(label="Markdown (copy it with the button at the right)", lines=8,
+                                             visible=False, buttons=["copy"], elem_id="nd-export-text")
+                    with gr.Accordion("Events the articles report (dates stated in the text)", open=False):
+                        with gr.Row():
+                            ev_since = gr.Textbox(label="Events from (YYYY[-MM[-DD]])", elem_id="nd-ev-since")
+                            ev_until = gr.Textbox(label="Events to (YYYY[-MM[-DD]])", elem_id="nd-ev-until")
+                    with gr.Accordion("Technical settings (retrieval)", open=False):
                         k = gr.Slider(1, 20, value=desk.config.ask.top_k, step=1, label="Passages to retrieve")
                         fusion = gr.Radio([f.value for f in Fusion], value=desk.config.ask.fusion.value, label="Fusion")
                         weight = gr.Slider(0, 1, value=desk.config.ask.dense_weight, step=0.05, label="Dense weight (minmax)")
-                        outlets = gr.Dropdown(desk.outlets(), multiselect=True, label="Outlets (none = all)")
-                        since = gr.Textbox(label="Since (YYYY-MM-DD)")
-                        until = gr.Textbox(label="Until (YYYY-MM-DD)")
+                    cite_req = gr.Textbox(elem_id="nd-cite-req", elem_classes=["nd-hidden"], show_label=False)
+                    cite_go = gr.Button("open", elem_id="nd-cite-go", elem_classes=["nd-hidden"])
                 with gr.Column(scale=2):
-                    panel = gr.HTML("<p><i>Click a citation to see the passage in its article.</i></p>",
-                                    elem_id="nd-panel")
-        with gr.Tab("Sources"):
-            table = gr.Dataframe(value=desk.articles(), headers=ARTICLE_COLUMNS, interactive=False, elem_id="nd-sources")
-            upload = gr.File(label="Add articles (.txt, .md, .html, .jsonl)", file_count="multiple",
-                             file_types=[".txt", ".md", ".html", ".htm", ".jsonl"], elem_id="nd-upload")
-            add = gr.Button("Add to the collection", elem_id="nd-add")
-            src_msg = gr.Markdown(elem_id="nd-sources-msg")
+                    panel = gr.HTML(PANEL_EMPTY, elem_id="nd-panel")
+        with gr.Tab("Timeline"):  # dated statements about a query, in calendar order (assistant/timeline.py)
             with gr.Row():
-                rm_choice = gr.Dropdown(desk.removable(), label="Uploaded article to remove")
-                rm_confirm = gr.Checkbox(label="Yes, remove it from the collection")
-                rm = gr.Button("Remove", variant="stop")
+                tl_query = gr.Textbox(placeholder="What the timeline is about, e.g. INF Treaty", show_label=False,
+                                      scale=8, elem_id="nd-tl-query", max_length=2_000)
+                tl_go = gr.Button("Build timeline", variant="primary", scale=1, elem_id="nd-tl-go")
+            with gr.Row():
+                with gr.Column(scale=3):
+                    tl_view = gr.HTML("<p><i>Dated statements and events about a query, earliest first; dates are "
+                                      "derived from each article's own date.</i></p>", elem_id="nd-timeline")
+                    tl_cites = gr.Radio(label="Citations — click one to open it in its article", choices=[],
+                                        elem_id="nd-tl-citations")
+                with gr.Column(scale=2):
+                    tl_panel = gr.HTML("<p><i>Click a citation to see the sentence in its article.</i></p>",
+                                       elem_id="nd-tl-panel")
+            tl_state = gr.State(None)
+
+            def make_timeline(q):
+                from assistant.timeline import build_timeline
+
+                tl = build_timeline(desk.assistant, history_text(q).strip())
+                choices = [(timeline_choice(n, e), str(n)) for n, e in enumerate(tl.entries(), 1)]
+                return timeline_html(tl), gr.update(choices=choices, value=None), tl
+
+            def open_entry(choice, tl):
+                if not choice or tl is None:
+                    return gr.update()
+                e = tl.entries()[int(choice) - 1]
+                article = desk.assistant.index.articles.get(e.article_id)
+                if article is None:
+                    return "<p>That article is no longer in the collection.</p>"
+                return article_html(article, e.sentence_start, e.sentence_end)
+
+            tl_go.click(make_timeline, [tl_query], [tl_view, tl_cites, tl_state], api_name="timeline")
+            tl_query.submit(make_timeline, [tl_query], [tl_view, tl_cites, tl_state], api_visibility="private")
+            tl_cites.change(open_entry, [tl_cites, tl_state], tl_panel).then(
+                None, js=SCROLL_JS.replace("document.getElementById('nd-cited')",
+                                           "document.querySelector('#nd-tl-panel #nd-cited')"))
+        add_tabs(desk)  # Search, Quotes
+        with gr.Tab("Sources"):
+            table = gr.Dataframe(value=_source_rows(desk), headers=SOURCE_COLUMNS, interactive=False, elem_id="nd-sources",
+                                 wrap=True, column_widths=["34%", "9%", "17%", "12%", "6%", "9%", "13%"])
+            role_note = gr.Markdown(elem_id="nd-role")
+            with gr.Column(visible=access.can_edit(None), elem_id="nd-editor") as editor:
+                upload = gr.File(label="Add articles (.txt, .md, .html, .jsonl)", file_count="multiple",
+                                 file_types=[".txt", ".md", ".html", ".htm", ".jsonl"], elem_id="nd-upload")
+                add = gr.Button("Add to the collection", elem_id="nd-add")
+                with gr.Row():
+                    urls_box = gr.Textbox(label="Web pages to fetch (one URL a line)", lines=2, scale=3,
+                                          placeholder="https://…", elem_id="nd-urls", max_length=20_000)
+                    feed_box = gr.Textbox(label="RSS or Atom feed (adds its new items)", scale=2,
+                                          placeholder="https://…/feed.xml", elem_id="nd-feed", max_length=2_000)
+                fetch = gr.Button("Fetch and add", elem_id="nd-fetch")
+                with gr.Row():
+                    rm_choice = gr.Dropdown(desk.removable(), label="Uploaded article to remove", elem_id="nd-rm-choice")
+                    rm_confirm = gr.Checkbox(label="Yes, remove it from the collection", elem_id="nd-rm-confirm")
+                    rm = gr.Button("Remove", variant="stop", elem_id="nd-rm")
+            src_msg = gr.Markdown(elem_id="nd-sources-msg")
         with gr.Tab("Evaluation"):
             with gr.Row():
                 ds = gr.Radio(["Seeds Q&A set", "Super Bowl benchmark", "Uploaded file"], value="Seeds Q&A set",
@@ -91,63 +211,119 @@ def build_app(desk: Desk) -> gr.Blocks:
             run = gr.Button("Run evaluation", variant="primary", elem_id="nd-eval-run")
             ev_metrics = gr.Markdown(elem_id="nd-eval-metrics")
             with gr.Row():
-                plot_hits = gr.Image(label="hit@k", type="filepath")
-                plot_types = gr.Image(label="by question type", type="filepath")
-            ev_table = gr.Dataframe(headers=["id", "question", "expected", "got", "EM", "quote hit", "abstained"],
-                                    interactive=False, elem_id="nd-eval-table")
+                # the plots carry their own titles; a component label would cover them
+                plot_hits = gr.Image(label="Retrieval: hit@k", show_label=False, type="filepath", elem_id="nd-plot-hits")
+                plot_types = gr.Image(label="By question type", show_label=False, type="filepath", elem_id="nd-plot-types")
+            ev_table = gr.Dataframe(headers=TABLE_COLUMNS, interactive=False, elem_id="nd-eval-table", wrap=True,
+                                    column_widths=["6%", "31%", "19%", "22%", "12%", "10%"])
             downloads = gr.File(label="Predictions and report", file_count="multiple")
 
-        def respond(message, history, conv, answers, k_, fusion_, weight_, outlets_, since_, until_):
-            history = list(history or [])
-            question = history_text(message).strip()
-            if conv is None:
-                conv = Conversation()
-                for turn in history:  # a client that sends history without a session: replay its questions
-                    if turn.get("role") == "user":
-                        desk.ask(history_text(turn.get("content")), conv)
-            try:
-                filters = Filters(outlets=tuple(outlets_ or ()), since=since_ or None, until=until_ or None)
-                settings = desk.config.ask.with_(top_k=int(k_), fusion=fusion_, dense_weight=float(weight_))
-                ans = desk.ask(question, conv, filters, settings)
-                text = answer_markdown(ans)
-            except ValueError as e:
-                ans, text = None, f"*{e}*"
-            answers = list(answers) + [ans]
-            history += [{"role": "user", "content": question}, {"role": "assistant", "content": text}]
-            pos = len(answers) - 1
-            return history, "", conv, answers, gr.update(choices=_choices(ans), value=None), pos
+        def _filters(outlets_, since_, until_, yearless_, ev_since_=None, ev_until_=None):
+            return build_filters(outlets_, since_, until_, bool(yearless_), desk.assistant.store.articles,
+                                 ev_since_, ev_until_)
 
-        chat_inputs = [box, chatbot, conv_state, answers_state, k, fusion, weight, outlets, since, until]
-        chat_outputs = [chatbot, box, conv_state, answers_state, cites, shown]
+        def _after(turns, pos):
+            ans = chat.answer_of(turns[pos]) if turns and pos is not None and 0 <= pos < len(turns) else None
+            return gr.update(choices=_choices(ans), value=None)
+
+        def _ask(question, stored_, k_, fusion_, weight_, outlets_, since_, until_, yearless_, ev_since_=None,
+                 ev_until_=None):
+            turns = chat.turns_of(stored_)
+            try:
+                filters, described = _filters(outlets_, since_, until_, yearless_, ev_since_, ev_until_)
+            except (FilterError, ValueError) as e:
+                q = question if isinstance(question, str) else ""
+                return turns + [{"question": q[:chat.STORED_QUESTION_CHARS], "typed": len(q), "answer": None,
+                                 "error": str(e), "filters": None}]
+            settings = desk.config.ask.with_(top_k=int(k_), fusion=fusion_, dense_weight=float(weight_))
+            turns, _ = chat.respond(desk, question, turns, filters, described, settings)
+            return turns
+
+        def respond(message, stored_, k_, fusion_, weight_, outlets_, since_, until_, yearless_, ev_since_=None,
+                    ev_until_=None):
+            turns = _ask(history_text(message), stored_, k_, fusion_, weight_, outlets_, since_, until_, yearless_,
+                         ev_since_, ev_until_)
+            pos = len(turns) - 1
+            return chat.history(turns), "", {"version": chat.VERSION, "turns": turns}, _after(turns, pos), pos
+
+        chat_inputs = [box, stored, k, fusion, weight, outlets, since, until, yearless, ev_since, ev_until]
+        chat_outputs = [chatbot, box, stored, cites, shown]
         ask.click(respond, chat_inputs, chat_outputs, api_name="ask")
         box.submit(respond, chat_inputs, chat_outputs, api_visibility="private")
 
-        def open_citation(choice, answers, pos):
-            if not choice or pos is None or answers[pos] is None:
-                return gr.update()
-            c = next(c for c in answers[pos].citations if str(c.number) == str(choice))
+        for button, ex in example_buttons:
+            def ask_example(stored_, k_, fusion_, weight_, outlets_, since_, until_, yearless_, ex=ex):
+                out = None
+                for q in (*ex.history, ex.question):
+                    out = respond(q, stored_, k_, fusion_, weight_, outlets_, since_, until_, yearless_)
+                    stored_ = out[2]
+                return out
+
+            button.click(ask_example, chat_inputs[1:], chat_outputs, api_visibility="private")
+
+        def _panel(turns, pos, number):
+            ans = chat.answer_of(turns[pos]) if turns and pos is not None and 0 <= pos < len(turns) else None
+            c = next((c for c in ans.citations if str(c.number) == str(number)), None) if ans else None
+            if c is None:
+                return PANEL_EMPTY
             article = desk.assistant.index.articles.get(c.article_id)
             if article is None:
                 return "<p>That article is no longer in the collection.</p>"
-            return article_html(article, c.start, c.end)
+            return article_html(article, c.start, c.end, speaker=c.speaker)
 
-        cites.change(open_citation, [cites, answers_state, shown], panel).then(None, js=SCROLL_JS)
+        def open_citation(choice, stored_, pos):
+            if not choice:
+                return gr.update()
+            return _panel(chat.turns_of(stored_), pos, choice)
 
-        def pick_message(evt: gr.SelectData, answers):
+        cites.change(open_citation, [cites, stored, shown], panel).then(None, js=SCROLL_JS)
+
+        def open_marker(request, stored_):
+            try:
+                pos, number = (int(x) for x in str(request).split("|")[0].split("-"))
+            except ValueError:
+                return gr.update(), gr.update(), gr.update()
+            turns = chat.turns_of(stored_)
+            ans = chat.answer_of(turns[pos]) if 0 <= pos < len(turns) else None
+            return _panel(turns, pos, number), gr.update(choices=_choices(ans), value=str(number)), pos
+
+        cite_go.click(open_marker, [cite_req, stored], [panel, cites, shown],
+                      api_visibility="private").then(None, js=SCROLL_JS)
+
+        def pick_message(evt: gr.SelectData, stored_):
             pos = evt.index // 2 if isinstance(evt.index, int) else evt.index[0] // 2
-            if not (0 <= pos < len(answers)):
+            turns = chat.turns_of(stored_)
+            if not (0 <= pos < len(turns)):
                 return gr.update(), gr.update()
-            return gr.update(choices=_choices(answers[pos]), value=None), pos
+            return _after(turns, pos), pos
 
-        chatbot.select(pick_message, [answers_state], [cites, shown])
+        chatbot.select(pick_message, [stored], [cites, shown])
 
         def reset():
-            return [], Conversation(), [], gr.update(choices=[], value=None), None, \
-                "<p><i>Click a citation to see the passage in its article.</i></p>"
+            return [], chat.empty(), gr.update(choices=[], value=None), None, PANEL_EMPTY, \
+                gr.update(visible=False, value=None), gr.update(visible=False, value="")
 
-        new.click(reset, None, [chatbot, conv_state, answers_state, cites, shown, panel])
+        new.click(reset, None, [chatbot, stored, cites, shown, panel, export_file, export_text])
 
-        def add_files(files, progress=gr.Progress()):
+        def export(stored_, pos, whole):
+            turns = chat.turns_of(stored_)
+            if not turns:
+                return gr.update(visible=False), gr.update(visible=True, value="Nothing to export yet: ask a question first.")
+            only = None if whole else (pos if pos is not None and 0 <= pos < len(turns) else len(turns) - 1)
+            text = chat.export_markdown(turns, only)
+            folder = Path(tempfile.mkdtemp(prefix="newsdesk-export-"))
+            path = folder / ("newsdesk-conversation.md" if whole else f"newsdesk-answer-{only + 1}.md")
+            path.write_text(text, encoding="utf-8")
+            return gr.update(visible=True, value=str(path)), gr.update(visible=True, value=text)
+
+        export_one.click(lambda s, p: export(s, p, False), [stored, shown], [export_file, export_text],
+                         api_visibility="private")
+        export_all.click(lambda s, p: export(s, p, True), [stored, shown], [export_file, export_text],
+                         api_visibility="private")
+
+        def add_files(files, request: gr.Request, progress=gr.Progress()):
+            if not may_edit(request):
+                return NOT_EDITOR, _source_rows(desk), gr.update(), gr.update(), None
             progress(0.1, desc="indexing")
             try:
                 msg = desk.add_files([Path(f if isinstance(f, str) else f.name) for f in (files or [])])
@@ -156,22 +332,41 @@ def build_app(desk: Desk) -> gr.Blocks:
             except Exception as e:  # a damaged upload must never take the page down
                 log.exception("upload failed")
                 msg = f"**Not added:** {type(e).__name__}: {e}"
-            return msg, desk.articles(), gr.update(choices=desk.removable()), gr.update(choices=desk.outlets()), None
+            return msg, _source_rows(desk), gr.update(choices=desk.removable()), gr.update(choices=desk.outlets()), None
 
         add.click(add_files, [upload], [src_msg, table, rm_choice, outlets, upload])
 
-        def remove(name, confirmed):
+        def add_web(urls, feed, request: gr.Request, progress=gr.Progress()):
+            if not may_edit(request):
+                return NOT_EDITOR, _source_rows(desk), gr.update(), gr.update(), gr.update(), gr.update()
+            progress(0.1, desc="fetching")
+            try:
+                msg = desk.add_web((urls or "").splitlines(), [feed or ""])
+            except UploadError as e:
+                return f"**Not added:** {e}", _source_rows(desk), gr.update(), gr.update(), gr.update(), gr.update()
+            except Exception as e:  # a failed rebuild was rolled back; the page stays up
+                log.exception("fetch failed")
+                msg = f"**Not added:** {type(e).__name__}: {e}"
+            return (msg, _source_rows(desk), gr.update(choices=desk.removable()), gr.update(choices=desk.outlets()),
+                    "", "")
+
+        fetch.click(add_web, [urls_box, feed_box], [src_msg, table, rm_choice, outlets, urls_box, feed_box])
+
+        def remove(name, confirmed, request: gr.Request):
+            if not may_edit(request):
+                return NOT_EDITOR, _source_rows(desk), gr.update()
             if not name:
-                return "Choose an uploaded article first.", desk.articles(), gr.update()
+                return "Choose an uploaded article first.", _source_rows(desk), gr.update(), gr.update()
             if not confirmed:
-                return "Tick the confirmation box to remove it.", desk.articles(), gr.update()
+                return "Tick the confirmation box to remove it.", _source_rows(desk), gr.update(), gr.update()
             try:
                 msg = desk.remove(name)
             except UploadError as e:
                 msg = f"**Not removed:** {e}"
-            return msg, desk.articles(), gr.update(choices=desk.removable(), value=None)
+            # the confirmation is for one removal only
+            return msg, _source_rows(desk), gr.update(choices=desk.removable(), value=None), False
 
-        rm.click(remove, [rm_choice, rm_confirm], [src_msg, table, rm_choice])
+        rm.click(remove, [rm_choice, rm_confirm], [src_msg, table, rm_choice, rm_confirm])
 
         def evaluate(which, file, n, progress=gr.Progress()):
             from eval.datasets import DatasetError, load_dataset
@@ -190,40 +385,48 @@ def build_app(desk: Desk) -> gr.Blocks:
             if dataset.documents:
                 progress(0.02, desc="indexing the benchmark's paragraphs")
             assistant = assistant_for(dataset, desk.assistant, desk.config.build)
-            rows = run_eval(dataset, assistant, limit=int(n) or None, progress=False,
+            rows = run_eval(dataset, assistant, limit=int(n or 0) or None, progress=False,
                             on_progress=lambda i, total: progress(i / total, desc=f"question {i} of {total}"))
             summary = summarize(rows)
             out = Path(tempfile.mkdtemp(prefix="newsdesk-eval-"))
             files = write_report(summary, rows, out, dataset.name, f"UI evaluation of {dataset.name}")
             write_predictions(rows, out / "predictions.jsonl")
-            table_rows = []
-            for r in sorted(rows, key=lambda r: (r.scores()["em"] if r.answerable else float(r.answer.abstained), r.q.id)):
-                s = r.scores()
-                table_rows.append([r.q.id, r.q.question, " / ".join(r.q.answers) or "(abstain)",
-                                   "(abstained)" if r.answer.abstained else (r.answer.answer or r.answer.quote or ""),
-                                   s["em"], s["quote_hit"], r.answer.abstained])
-            return (metrics_table(summary), str(out / "hit_at_k.png"), str(out / "by_type.png"), table_rows,
+            hits, types = plot_eval(summary, out)
+            return (metrics_table(summary), str(hits), str(types), table_rows(rows),
                     [str(out / "predictions.jsonl"), str(files[0]), str(files[1])])
 
         run.click(evaluate, [ds, ev_file, limit], [ev_metrics, plot_hits, plot_types, ev_table, downloads])
 
-        def refresh():  # every new page sees the collection as it is now, not as it was at start-up
-            return desk.articles(), gr.update(choices=desk.removable()), gr.update(choices=desk.outlets())
+        def restore(stored_, request: gr.Request):
+            """A reload or a new tab: the stored conversation, the collection as it is now, and the user's role."""
+            turns = chat.turns_of(stored_)
+            pos = len(turns) - 1 if turns else None
+            user = getattr(request, "username", None)
+            role = access.role(user)
+            who = f"Signed in as **{user}** ({role})." if user else f"You are {'an' if role == 'editor' else 'a'} {role}."
+            note = (f"{who} Editors can add and remove articles." if role == "editor" else
+                    f"{access.describe()}." if access.read_only or not access.users else
+                    f"{who} Only editors can add or remove articles.")
+            return (chat.history(turns), _after(turns, pos), pos, _source_rows(desk),
+                    gr.update(choices=desk.removable()), gr.update(choices=desk.outlets()),
+                    gr.update(visible=role == "editor"), note)
 
-        app.load(refresh, None, [table, rm_choice, outlets])
+        app.load(restore, [stored], [chatbot, cites, shown, table, rm_choice, outlets, editor, role_note])
     return app
 
 
-def serve(root: Path, config: Config, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None,
-          assistant=None) -> int:
+def serve(root: Path, config: Config, host: str = "127.0.0.1", port: int = 7860, auth: list[str] | str | None = None,
+          read_only: bool = False, allow_private_urls: bool = False, assistant=None) -> int:
     """Load the index (or use this assistant, e.g. over a Milvus store) and serve the UI (blocking)."""
-    desk = Desk(root, config, assistant)
-    app = build_app(desk)
-    auth = auth or os.environ.get("NEWSDESK_AUTH")
-    credentials = tuple(auth.split(":", 1)) if auth else None
-    if auth and (credentials is None or len(credentials) != 2):
-        raise ValueError("--auth takes user:password")
-    print(f"newsdesk: serving {root if assistant is None else desk.assistant.index.kind + ' store'} on http://{host}:{port}")
-    app.queue(default_concurrency_limit=4).launch(server_name=host, server_port=port, auth=credentials,
-                                                   css=CSS, max_file_size="10mb", show_error=False, quiet=True)
+    access = access_from([auth] if isinstance(auth, str) else auth, os.environ.get("NEWSDESK_AUTH"), read_only, host)
+    desk = Desk(root, config, assistant, fetch_policy=FetchPolicy(allow_private=allow_private_urls))
+    # a stable secret per collection, so that a conversation stored in the browser survives a server restart
+    secret = os.environ.get("NEWSDESK_STORAGE_SECRET") or hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:32]
+    app = build_app(desk, access, storage_secret=secret)
+    where = root if assistant is None else f"the {desk.assistant.index.kind} store"
+    print(f"newsdesk: serving {where} on http://{host}:{port} ({access.describe()})")
+    app.queue(default_concurrency_limit=4).launch(server_name=host, server_port=port,
+                                                   auth=access.check_password if access.users else None,
+                                                   css=CSS + NEWSROOM_CSS, head=HEAD, max_file_size="10mb",
+                                                   show_error=False, quiet=True)
     return 0

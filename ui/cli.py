@@ -137,7 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("newsdesk: interrupted", file=sys.stderr)
         return 130
-    except Exception as e:  # a bug: still one line unless --verbose
+    except BaseException as e:  # a bug (a Rust panic is a BaseException): still one line unless --verbose
+        if isinstance(e, SystemExit):
+            raise
         if args.verbose:
             log.exception("unexpected error")
         print(f"newsdesk: unexpected error ({type(e).__name__}): {e}", file=sys.stderr)

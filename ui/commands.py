@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import resource
 import shlex
 import sys
@@ -14,9 +15,11 @@ from dataclasses import dataclass, field
 from assistant.settings import AskSettings, Fusion, ReaderKind, ReaderSettings
 from index.settings import BuildSettings, default_index_dir
 from eval.splits import SQUAD_TRAIN
+from assistant.guard import ask_guarded
 from ui import store_cli
 from ui.render import answer_text
 
+log = logging.getLogger(__name__)
 REGISTER: list = []
 
 
@@ -57,6 +60,8 @@ def _query_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--since", help="only articles dated on or after (YYYY-MM-DD)")
     p.add_argument("--until", help="only articles dated on or before (YYYY-MM-DD)")
     p.add_argument("--article", action="append", default=[], help="only this article id (repeatable)")
+    p.add_argument("--events-since", help="only passages stating an event on or after this date (YYYY[-MM[-DD]])")
+    p.add_argument("--events-until", help="only passages stating an event on or before this date (YYYY[-MM[-DD]])")
     store_cli.add_store_options(p)
 
 
@@ -70,17 +75,31 @@ def _ask_options(p: argparse.ArgumentParser) -> None:
 
 def _filters(args: argparse.Namespace):
     from index.store_api import Filters
+    from ui.filters import FilterError, parse_day
 
-    return Filters(outlets=tuple(args.outlet), since=args.since, until=args.until, article_ids=tuple(args.article))
+    since, until = parse_day(args.since, "--since"), parse_day(args.until, "--until", end=True)  # "10/01/2022" refused
+    if since and until and since > until:
+        raise FilterError(f"--since ({since}) is after --until ({until})")
+    filters = Filters(outlets=tuple(args.outlet), since=since, until=until, article_ids=tuple(args.article),
+                      event_since=getattr(args, "events_since", None), event_until=getattr(args, "events_until", None))
+    filters.event_range()  # a bad bound is an error before any work
+    return filters
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
+def open_from(args: argparse.Namespace, root: Path | None = None):
+    """The Assistant over an index folder with the command line's settings."""
     from assistant.pipeline import open_assistant
 
     cfg = settings_from(args)
-    assistant = store_cli.open_assistant(args, index_dir(args), cfg) if store_cli.uses_milvus(args) else \
-        open_assistant(index_dir(args), cfg.ask, cfg.reader, cfg.build.embed_batch)
-    ans = assistant.ask(args.question, filters=_filters(args))
+    if store_cli.uses_milvus(args):
+        return store_cli.open_assistant(args, root or index_dir(args), cfg)
+    return open_assistant(root or index_dir(args), cfg.ask, cfg.reader, cfg.build.embed_batch)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+
+    filters = _filters(args)  # a bad filter is refused before the index and models load
+    ans = ask_guarded(open_from(args), args.question, filters=filters)
     print(json.dumps(ans.to_json(), indent=2, ensure_ascii=False) if args.json else answer_text(ans))
     return 0
 
@@ -92,16 +111,14 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     cfg = settings_from(args)
     assistant = store_cli.open_assistant(args, index_dir(args), cfg) if store_cli.uses_milvus(args) else None
-    return serve(index_dir(args), cfg, host=args.host, port=args.port, auth=args.auth, assistant=assistant)
+    return serve(index_dir(args), cfg, host=args.host, port=args.port, auth=args.auth,
+                 read_only=args.read_only, allow_private_urls=args.allow_private_urls, assistant=assistant)
 
 
 def _terminal_chat(args: argparse.Namespace) -> int:
     from assistant.conversation import Conversation
-    from assistant.pipeline import open_assistant
 
-    cfg = settings_from(args)
-    assistant = store_cli.open_assistant(args, index_dir(args), cfg) if store_cli.uses_milvus(args) else \
-        open_assistant(index_dir(args), cfg.ask, cfg.reader, cfg.build.embed_batch)
+    assistant = open_from(args)
     conv = Conversation()
     print("newsdesk chat: ask about the articles; /new starts a new conversation, /quit or Ctrl-D leaves.")
     while True:
@@ -117,7 +134,10 @@ def _terminal_chat(args: argparse.Namespace) -> int:
             print("(new conversation)")
             continue
         if line:
-            print(answer_text(assistant.ask(line, conv, filters=_filters(args))))
+            try:
+                print(answer_text(ask_guarded(assistant, line, conv, filters=_filters(args))))
+            except ValueError as e:  # one line, and the chat goes on
+                print(f"newsdesk: {e}")
             print()
 
 
@@ -129,6 +149,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from index.embedding import load_embedder
     from index.newsindex import NewsIndex
 
+    if args.dataset == "dates":
+        return cmd_eval_dates(args)
     cfg = settings_from(args)
     ask = cfg.ask.with_(abstain=False) if args.gold or args.no_abstain else cfg.ask
     dataset = load_dataset(args.dataset)
@@ -159,6 +181,51 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from assistant.timeline import build_timeline
+    from ui.render import timeline_text
+
+    filters = _filters(args)
+    assistant = open_from(args)
+    tl = build_timeline(assistant, args.query, filters, k=args.top_k or 12)
+    print(json.dumps(tl.to_json(), indent=2, ensure_ascii=False) if args.json else timeline_text(tl))
+    return 0
+
+
+@register
+def _add_timeline(sub) -> None:
+    t = sub.add_parser("timeline", help="the dated statements and events about a query, in calendar order")
+    t.add_argument("query")
+    t.add_argument("--json", action="store_true", help="print the timeline as JSON")
+    _query_options(t)
+    t.set_defaults(func=cmd_timeline)
+
+
+def cmd_eval_dates(args: argparse.Namespace) -> int:
+    """`newsdesk eval dates`: date-resolution accuracy on eval/dates_gold.jsonl, and the date-answer row
+    over the seed Q&A when an index of the seeds is there."""
+    from eval.dates import answers_table, date_answers, measure, table
+
+    result = measure()
+    row = None
+    root = index_dir(args)
+    if (root / "CURRENT").is_file():
+        from eval.datasets import load_dataset
+
+        row = date_answers(open_from(args, root), load_dataset("seeds").questions, result)
+    if args.json:
+        out = {k: result[k] for k in ("all", "seeds", "own", "invented_years", "gold")}
+        out["date_answers"] = row
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return 0
+    print(f"date resolution on {result['gold']}")
+    print(table(result))
+    print()
+    print(answers_table(row) if row else f"(no index at {root}: build one with `newsdesk index build seeds` for the "
+                                          "date-answer row)")
+    return 0
+
+
 @register
 def _add_commands(sub) -> None:
     a = sub.add_parser("ask", help="answer one question")
@@ -171,12 +238,16 @@ def _add_commands(sub) -> None:
     c.add_argument("--terminal", action="store_true", help="chat in this terminal")
     c.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
     c.add_argument("--port", type=int, default=7860)
-    c.add_argument("--auth", help="user:password for the UI (or $NEWSDESK_AUTH)")
+    c.add_argument("--auth", action="append", metavar="USER:PASSWORD[:ROLE]",
+                   help="a user of the UI, role reader (default) or editor; repeatable (or $NEWSDESK_AUTH, comma-separated)")
+    c.add_argument("--read-only", action="store_true", help="nobody can add or remove articles from the page")
+    c.add_argument("--allow-private-urls", action="store_true",
+                   help="let the page fetch loopback, private and link-local addresses (refused by default)")
     _query_options(c)
     c.set_defaults(func=cmd_chat)
 
     e = sub.add_parser("eval", help="evaluate on a Q&A set (seeds JSONL or SQuAD JSON)")
-    e.add_argument("dataset", help="a .jsonl Q&A file, a SQuAD .json file, or 'seeds'")
+    e.add_argument("dataset", help="a .jsonl Q&A file, a SQuAD .json file, 'seeds', or 'dates' (date resolution)")
     e.add_argument("--index", help="index to ask (default: the dataset's own cached index, or the default index)")
     e.add_argument("--predictions", help="write predictions JSONL here")
     e.add_argument("--report", help="write report.json, report.md and plots into this folder")
@@ -189,6 +260,24 @@ def _add_commands(sub) -> None:
     e.add_argument("--command-line", help=argparse.SUPPRESS)
     _ask_options(e)
     e.set_defaults(func=cmd_eval)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from ui.collect_cli import run_add
+
+    return run_add(args)
+
+
+@register
+def _add_add(sub) -> None:
+    a = sub.add_parser("add", help="fetch web pages (or a feed's new items) into the collection and index them")
+    a.add_argument("urls", nargs="*", metavar="URL", help="http(s) URLs of article pages")
+    a.add_argument("--feed", action="append", default=[], metavar="FEED_URL", help="an RSS or Atom feed (repeatable)")
+    a.add_argument("--index", help="index folder (default: $NEWSDESK_INDEX or .newsdesk/index)")
+    a.add_argument("--model", help="sentence-transformers model name or local path (for a new index)")
+    a.add_argument("--timeout", type=float, default=10.0, help="seconds to connect and between reads (default 10)")
+    a.add_argument("--max-mb", type=float, default=5.0, help="largest page to fetch, in MB (default 5)")
+    a.set_defaults(func=cmd_add)
 
 
 _TRAIN_FLAGS = ("data", "out", "max_examples", "epochs", "lr", "neg_ratio", "window_chars", "init", "max_minutes",
@@ -307,3 +396,8 @@ def _add_bench(sub) -> None:
     b.add_argument("--stores", help="compare stores instead, e.g. folder,milvus (needs the scale extra)")
     b.add_argument("--engines", default="local", help="with --stores: build engines, e.g. local,ray")
     b.set_defaults(func=cmd_bench)
+
+
+from ui.newsroom import add_newsroom_commands  # noqa: E402  (quotes, search)
+
+REGISTER.append(add_newsroom_commands)

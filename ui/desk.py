@@ -9,9 +9,12 @@ import threading
 from pathlib import Path
 
 from assistant.conversation import Conversation
+from assistant.guard import ask_guarded
 from assistant.pipeline import Assistant
 from assistant.settings import AskSettings
 from index.build import build_index, collection_dir
+from index.collect import collect_all, write_and_rebuild
+from index.fetch import FetchPolicy
 from index.loading import SUFFIXES, load_folder
 from index.newsindex import NewsIndex
 from index.store import read_manifest
@@ -37,9 +40,11 @@ def safe_name(name: str) -> str:
 class Desk:
     """Holds the live Assistant for one index; uploads and removals rebuild incrementally and swap it."""
 
-    def __init__(self, root: Path, config: Config = Config(), assistant: Assistant | None = None):
+    def __init__(self, root: Path, config: Config = Config(), assistant: Assistant | None = None,
+                 fetch_policy: FetchPolicy = FetchPolicy(allow_private=False)):
         self.root = Path(root)
         self.config = config
+        self.fetch_policy = fetch_policy  # the server fetches for whoever uses the page: public addresses only
         self.assistant = assistant or Assistant(NewsIndex(self.root, embed_batch=config.build.embed_batch), config.ask,
                                                 reader_settings=config.reader)
         self._lock = threading.Lock()
@@ -50,17 +55,25 @@ class Desk:
 
     def ask(self, question: str, conversation: Conversation, filters: Filters = Filters(),
             settings: AskSettings | None = None):
-        return self.assistant.ask(question, conversation, filters, settings)
+        """The Answer; a bad filter raises its ValueError, any other failure an AnsweringError (one line)."""
+        return ask_guarded(self.assistant, question, conversation, filters, settings)
 
     def articles(self) -> list[list]:
         idx = self.assistant.index
         per = {}
         for c in idx.chunks:
             per[c.article_id] = per.get(c.article_id, 0) + 1
-        uploaded = {p.stem for p in self.collection.glob("*")} if self.collection.is_dir() else set()
+        collection = self.collection.resolve()
+
+        def origin(a) -> str:  # by the file it was read from: a page's id comes from its URL, not its file name
+            path = a.source.rsplit(":", 1)[0] if ".jsonl:" in a.source else a.source  # "file.jsonl:LINE"
+            if Path(path).resolve().parent != collection:
+                return "source folder"
+            return "fetched" if a.fetched_at else "uploaded"
+
         return [[a.id, a.title.value if a.title else "", a.outlet.value if a.outlet else "",
-                 a.date.iso if a.date else "", a.dateline.value if a.dateline else "", per.get(a.id, 0),
-                 "uploaded" if a.id in uploaded else "source folder"] for a in idx.articles.values()]
+                 a.date.iso if a.date else "", a.dateline.value if a.dateline else "", per.get(a.id, 0), origin(a)]
+                for a in idx.articles.values()]
 
     def outlets(self) -> list[str]:
         return sorted({a.outlet.value for a in self.assistant.index.articles.values() if a.outlet})
@@ -115,6 +128,21 @@ class Desk:
                     (self.collection / f.name).unlink(missing_ok=True)
                 raise
         return f"added {', '.join(d.id for d in loaded.documents)}; index now holds {summary}"
+
+    def add_web(self, urls: list[str], feeds: list[str] = ()) -> str:
+        """Fetch pages and the new items of feeds into the collection and rebuild; a failed fetch is
+        reported and changes nothing, a failed rebuild puts the collection back as it was."""
+        urls, feeds = [u.strip() for u in urls if u.strip()], [f.strip() for f in feeds if f.strip()]
+        if not urls and not feeds:
+            raise UploadError("type a page URL or a feed URL first")
+        with self._lock:
+            stored = {p.stem for p in self.collection.glob("*.html")} if self.collection.is_dir() else set()
+            report = collect_all(urls, feeds, self.collection, self.fetch_policy,
+                                 taken=set(self.assistant.index.articles) - stored)
+            lines = [f"{s.status} {s.id}" for s in report.staged] + [f"not added: {f}" for f in report.failed]
+            if report.staged:
+                lines.append("index now holds " + write_and_rebuild(report.staged, self.root, lambda _: self._rebuild()))
+        return f"{report.summary()}\n\n" + "\n".join(f"- {line}" for line in lines)
 
     def remove(self, filename: str) -> str:
         with self._lock:

@@ -21,7 +21,7 @@ _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augu
 
 
 def display_date(iso: str | None) -> str:
-    """"2022-01-10T23:10" -> "10 January 2022, 23:10"; "--01-25" -> "25 January (year not stated)"."""
+    """"2022-01-10T23:10" -> "10 January 2022, 23:10"; "--01-25" -> "25 January, year not stated"."""
     if not iso:
         return "undated"
     m = re.fullmatch(r"(\d{4}|-)-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}))?", iso)
@@ -29,7 +29,7 @@ def display_date(iso: str | None) -> str:
         return iso
     year, month, day, time = m.groups()
     text = f"{int(day)} {_MONTHS[int(month) - 1]}"
-    text += " (year not stated)" if year == "-" else f" {year}"
+    text += ", year not stated" if year == "-" else f" {year}"
     return f"{text}, {time}" if time else text
 
 
@@ -40,8 +40,41 @@ def citation_label(c: Citation) -> str:
         parts.append(c.dateline)
     if c.speaker:
         parts.append(f"{c.speaker} speaking")
-    title = c.title or c.article_id
-    return f"[{c.number}] {' · '.join(parts)} — {title[:90]}"
+    return f"[{c.number}] {' · '.join(parts)} — {short_title(c.title or c.article_id)}"
+
+
+def short_title(title: str, limit: int = 90) -> str:
+    """The title, cut at a word boundary (with "…") when longer than limit."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    cut = title[: limit + 1].rsplit(" ", 1)[0].rstrip(",;:—-")
+    return (cut if cut else title[:limit]) + "…"
+
+
+def confidence_text(ans: Answer) -> str:
+    """The calibrated confidence in words a reader can act on (a "possible" answer is always low)."""
+    c = ans.confidence
+    if getattr(ans, "tier", None) == "possible":
+        return "Low confidence: a possible answer only. Read the quoted sentence before relying on it."
+    if c >= 0.75:
+        return "High confidence: the quoted sentence states this directly."
+    if c >= 0.5:
+        return "Moderate confidence: check the quoted sentence."
+    return "Low confidence: read the quoted sentence before relying on it."
+
+
+def quoted(text: str) -> str:
+    """The sentence in quotation marks, unless it already starts with its own."""
+    t = text.strip()
+    return t if t[:1] in "“\"‘'«" else f"“{t}”"
+
+
+def resolved_date_line(d) -> str:
+    """A resolved date beside its verbatim expression, marked as derived:
+    "“on Monday” → Monday 10 January 2022 (derived: the report's own day, a Monday; from 10 January 2022)"."""
+    base = f"; from {display_date(d.derived_from)}" if d.derived_from else ""
+    return f"“{d.text}” → {d.label} (derived: {d.reason}{base})"
 
 
 def answer_parts(ans: Answer) -> list[tuple[str, object]]:
@@ -57,8 +90,9 @@ def answer_parts(ans: Answer) -> list[tuple[str, object]]:
     else:
         if ans.answer:
             parts.append(("answer", f"{ans.answer}"))
+        parts += [("date", d) for d in getattr(ans, "resolved_dates", ())]
         parts.append(("quote", ans.quote or ""))
-        parts.append(("confidence", f"confidence {ans.confidence:.2f}"))
+        parts.append(("confidence", confidence_text(ans)))
     parts += [("citation", c) for c in ans.citations]
     if ans.query and ans.query != ans.question:
         parts.append(("query", f"searched for: {ans.query}"))
@@ -77,15 +111,17 @@ def answer_markdown(ans: Answer) -> str:
             lines.append("Nearest passages, *not an answer*:")
         elif kind == "answer":
             lines.append(f"**{esc(value)}** [{ans.answer_citation}]")
+        elif kind == "date":
+            lines.append(f"<small>{esc(resolved_date_line(value))}</small>")
         elif kind == "quote":
-            lines.append(f"> “{esc(value)}” [1]")
+            lines.append(f"> {esc(quoted(value))} [1]")
         elif kind in ("confidence", "query"):
             lines.append(f"<small>{esc(value)}</small>" + ("\n" if kind == "confidence" else ""))
         elif kind == "citation":
             snippet = value.text if len(value.text) <= 240 else value.text[:240] + "…"
             tail = f": “{esc(snippet)}”" if ans.abstained else ""
             lines.append(f"- {esc(citation_label(value))}{tail}")
-    return "\n".join(lines)
+    return "\n".join(lines) + groups_markdown(ans)
 
 
 def answer_text(ans: Answer) -> str:
@@ -96,8 +132,10 @@ def answer_text(ans: Answer) -> str:
             lines.append(f"({value})")
         elif kind == "answer":
             lines.append(f"Answer: {value} [{ans.answer_citation}]")
+        elif kind == "date":
+            lines.append(f"Date: {resolved_date_line(value)}")
         elif kind == "quote":
-            lines.append(f"Quote: “{value}” [1]")
+            lines.append(f"Quote: {quoted(value)} [1]")
         elif kind == "citation":
             lines.append(citation_label(value))
             lines.append(f"    {value.article_id} [{value.start}:{value.end}]")
@@ -105,10 +143,10 @@ def answer_text(ans: Answer) -> str:
                 lines.append(textwrap.indent(textwrap.fill(value.text, 100), "    "))
         else:
             lines.append(str(value))
-    return "\n".join(lines)
+    return "\n".join(lines) + groups_text(ans)
 
 
-def article_html(article: Article, start: int | None = None, end: int | None = None) -> str:
+def article_html(article: Article, start: int | None = None, end: int | None = None, speaker: str | None = None) -> str:
     """The whole article, escaped, with [start, end) highlighted (id "cited") and boilerplate greyed.
 
     Built from the article's offsets, never re-typed: concatenating the pieces gives article.text.
@@ -131,12 +169,18 @@ def article_html(article: Article, start: int | None = None, end: int | None = N
     if start is not None:  # one anchor at the start of the highlight, for scrolling
         text = text.replace('<mark class="nd-cited">', '<mark class="nd-cited" id="nd-cited">', 1)
     meta = []
-    for label, value in (("Outlet", article.outlet and article.outlet.value), ("Date", article.date and display_date(article.date.iso)),
-                         ("Dateline", article.dateline and article.dateline.value), ("Article", article.id)):
+    for label, value in (("Outlet", article.outlet and article.outlet.value),
+                         ("Date", display_date(article.date.iso if article.date else None)),
+                         ("Dateline", article.dateline and article.dateline.value), ("Speaker", speaker),
+                         ("Article", article.id)):
         if value:
             meta.append(f"<b>{label}</b> {html.escape(value)}")
+    url = getattr(article, "url", None)
+    if url and re.match(r"https?://", url):  # a link only to the web, never javascript: or data:
+        meta.append(f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">original article ↗</a>')
     title = html.escape(article.title.value if article.title else article.id)
-    return (f'<div class="nd-article"><h3>{title}</h3><p class="nd-meta">{" · ".join(meta)}</p>'
+    # the header sticks to the top of the scrolling panel, so the source stays named beside the passage
+    return (f'<div class="nd-article"><div class="nd-head"><h3>{title}</h3><p class="nd-meta">{" · ".join(meta)}</p></div>'
             f'<div class="nd-text">{text}</div></div>')
 
 
@@ -149,3 +193,198 @@ def history_text(content) -> str:
     if isinstance(content, (list, tuple)):
         return " ".join(history_text(p) for p in content).strip()
     return ""
+
+
+def timeline_choice(n: int, e) -> str:
+    """The label of a timeline entry's citation: "[3] 1992 · TASS · 25 January (year not stated)"."""
+    return f"[{n}] {e.date.label} · {e.outlet or 'unknown outlet'} · {display_date(e.published)}"
+
+
+def _timeline_groups(tl) -> list[tuple[str, list]]:
+    n = 0
+    groups = []
+    for title, entries in (("On the calendar, earliest first", tl.dated),
+                           ("Year not stated in the article (never guessed); ordered by nearness to the report's day",
+                            tl.undated)):
+        if entries:
+            groups.append((title, [(n + i, e) for i, e in enumerate(entries, 1)]))
+            n += len(entries)
+    return groups
+
+
+def timeline_text(tl) -> str:
+    """A Timeline as plain text for the terminal: each entry with its verbatim sentence and citation."""
+    lines = [f"Timeline: {tl.query}"]
+    if tl.note:
+        lines.append(f"({tl.note})")
+    for title, entries in _timeline_groups(tl):
+        lines.append(f"\n{title}:")
+        for n, e in entries:
+            lines.append(f"{n:>3}. {e.date.label}  ← “{e.date.text}”")
+            lines.append(textwrap.indent(textwrap.fill(f"“{e.sentence}”", 100), "     "))
+            lines.append(f"     {e.outlet or 'unknown outlet'} · {display_date(e.published)} — {(e.title or e.article_id)[:70]}")
+            lines.append(f"     {e.article_id} [{e.sentence_start}:{e.sentence_end}]; derived: {e.date.reason}")
+    return "\n".join(lines)
+
+
+def timeline_html(tl) -> str:
+    """A Timeline for the chat: dated entries first, then those whose year is unknown; the date expression
+    is marked inside its verbatim sentence, everything escaped."""
+    out = [f'<div class="nd-timeline"><h3>Timeline: {html.escape(tl.query)}</h3>']
+    if tl.note:
+        out.append(f"<p><i>{html.escape(tl.note)}</i></p>")
+    for title, entries in _timeline_groups(tl):
+        out.append(f"<h4>{html.escape(title)}</h4><ol class='nd-tl-list' start='{entries[0][0]}'>")
+        for n, e in entries:
+            s, t = e.date.start - e.sentence_start, e.date.end - e.sentence_start
+            sent = (html.escape(e.sentence[:s]) + f'<mark class="nd-date">{html.escape(e.sentence[s:t])}</mark>'
+                    + html.escape(e.sentence[t:]))
+            cls = "nd-tl-dated" if e.date.resolved else "nd-tl-undated"
+            out.append(f'<li class="nd-tl-entry {cls}"><b class="nd-tl-date">{html.escape(e.date.label)}</b> '
+                       f'<span class="nd-meta">({html.escape(e.date.precision)}; derived: {html.escape(e.date.reason)})'
+                       f'</span><br>“{sent}”<br><span class="nd-meta">[{n}] {html.escape(e.outlet or "unknown outlet")} · '
+                       f'{html.escape(display_date(e.published))} — {html.escape((e.title or e.article_id)[:90])}</span></li>')
+        out.append("</ol>")
+    return "".join(out) + "</div>"
+# -- sources side by side, quotes, search (assistant/sources.py, assistant/quotes.py, assistant/search.py) --
+
+def _marked_md(sentence: str, sent_start: int, start: int, end: int) -> str:
+    """The sentence, escaped, with the answer span [start, end) (article offsets) in bold."""
+    a, b = max(0, start - sent_start), max(0, end - sent_start)
+    return f"{esc(sentence[:a])}**{esc(sentence[a:b])}**{esc(sentence[b:])}"
+
+
+def _support_line(s) -> str:
+    where = f"{s.outlet or 'unknown outlet'} · {display_date(s.date)}"
+    copy = f" (reprint of {s.copy_of}, counted once)" if s.copy_of else ""
+    return f"{where}{copy}"
+
+
+def groups_markdown(ans: Answer) -> str:
+    """The answer's groups under the main answer: each version with its outlets, dates and passage;
+    disagreements named. Empty when there is nothing to set side by side."""
+    groups = getattr(ans, "groups", ()) or ()
+    if ans.abstained or not groups:
+        return ""
+    conflict = any(g.conflicts_with for g in groups)
+    head = "**Sources disagree** — each version with its passage:" if conflict else "**What each source says:**"
+    lines = ["", "", "---", head]
+    for i, g in enumerate(groups):
+        n = f"{g.sources} independent source{'s' if g.sources != 1 else ''}"
+        tag = " *(the answer above)*" if g.main else ""
+        vs = ", ".join(f"**{esc(groups[j].value)}**" for j in g.conflicts_with)
+        against = f" — disagrees with {vs}" if vs else ""
+        lines.append(f"- **{esc(g.value)}**{tag} · {n}{against} <small>(derived: {esc(g.key)}, "
+                     f"{esc(g.reason)})</small>")
+        for s in g.supports:
+            lines.append(f"    - {esc(_support_line(s))} — {_marked_md(s.sentence, s.sentence_start, s.start, s.end)}")
+    return "\n".join(lines)
+
+
+def groups_text(ans: Answer) -> str:
+    groups = getattr(ans, "groups", ()) or ()
+    if ans.abstained or not groups:
+        return ""
+    conflict = any(g.conflicts_with for g in groups)
+    lines = ["", "Sources disagree:" if conflict else "What each source says:"]
+    for g in groups:
+        vs = "; disagrees with " + ", ".join(groups[j].value for j in g.conflicts_with) if g.conflicts_with else ""
+        lines.append(f"* {g.value}{' (the answer above)' if g.main else ''} — {g.sources} independent "
+                     f"source{'s' if g.sources != 1 else ''}{vs} [derived: {g.key}, {g.reason}]")
+        for s in g.supports:
+            lines.append(f"    {_support_line(s)} — {s.article_id} [{s.start}:{s.end}]")
+            lines.append(textwrap.indent(textwrap.fill(s.sentence, 100), "      "))
+    return "\n".join(lines)
+
+
+def quote_label(h) -> str:
+    """"Sergey Ryabkov, Russian Deputy Foreign Minister · TASS · GENEVA · 10 January 2022"."""
+    who = h.speaker or "speaker not named"
+    if h.role:
+        who += f", {h.role}"
+    parts = [who, h.outlet or "unknown outlet"]
+    if h.dateline:
+        parts.append(h.dateline)
+    parts.append(display_date(h.date))
+    return " · ".join(parts)
+
+
+def quotes_html(hits, query: str = "") -> str:
+    """Quote search results as cards: the quotation highlighted in its sentence, who, role, where, when."""
+    if not hits:
+        return f'<p class="nd-empty">No attributed quotation matches {html.escape(query)!s}.</p>' if query else \
+            '<p class="nd-empty">No attributed quotation matches.</p>'
+    cards = []
+    for h in hits:
+        a, b = h.start - h.sentence_start, h.end - h.sentence_start
+        s = h.sentence
+        body = (f"{html.escape(s[:max(a, 0)])}<mark class=\"nd-quote\">{html.escape(s[max(a, 0):b])}</mark>"
+                f"{html.escape(s[b:])}") if 0 <= a < len(s) else f"<mark class=\"nd-quote\">{html.escape(h.text)}</mark>"
+        copies = f'<div class="nd-copies">also reprinted: {html.escape(", ".join(h.copies))}</div>' if h.copies else ""
+        cards.append(f'<div class="nd-card nd-quote-card"><div class="nd-who">{html.escape(quote_label(h))}</div>'
+                     f'<blockquote>{body}</blockquote><div class="nd-meta">{html.escape(h.title or h.article_id)} · '
+                     f'{html.escape(h.article_id)} [{h.start}:{h.end}] · attribution: {html.escape(h.reason)}</div>'
+                     f'{copies}</div>')
+    return "".join(cards)
+
+
+def quotes_text(hits) -> str:
+    if not hits:
+        return "No attributed quotation matches."
+    lines = []
+    for i, h in enumerate(hits, 1):
+        lines.append(f"[{i}] {quote_label(h)}")
+        lines.append(textwrap.indent(textwrap.fill(h.text, 100), "    "))
+        lines.append(f"    {h.article_id} [{h.start}:{h.end}] — {h.title or ''} (attribution: {h.reason})")
+        if h.copies:
+            lines.append(f"    also reprinted: {', '.join(h.copies)}")
+    return "\n".join(lines)
+
+
+def _highlighted(text: str, offset: int, marks) -> str:
+    """Escaped passage with its highlights (article offsets): the best sentence, then the query's words."""
+    sentence = marks[0] if marks else None
+    words = list(marks[1:])
+    cuts = {0, len(text)}
+    for s, e in ([sentence] if sentence else []) + words:
+        cuts |= {max(0, min(len(text), s - offset)), max(0, min(len(text), e - offset))}
+    bounds = sorted(cuts)
+    out = []
+    for lo, hi in zip(bounds, bounds[1:]):
+        piece = html.escape(text[lo:hi])
+        if any(s - offset <= lo and hi <= e - offset for s, e in words):
+            piece = f"<b class=\"nd-term\">{piece}</b>"
+        if sentence and sentence[0] - offset <= lo and hi <= sentence[1] - offset:
+            piece = f"<mark class=\"nd-hit\">{piece}</mark>"
+        out.append(piece)
+    return "".join(out)
+
+
+def search_html(hits, query: str = "") -> str:
+    if not hits:
+        return f'<p class="nd-empty">No passage matches {html.escape(query)}.</p>'
+    cards = []
+    for i, h in enumerate(hits, 1):
+        meta = [h.outlet or "unknown outlet", display_date(h.date)] + ([h.dateline] if h.dateline else [])
+        copies = f'<div class="nd-copies">also reprinted: {html.escape(", ".join(h.copies))}</div>' if h.copies else ""
+        cards.append(f'<div class="nd-card nd-search-hit"><div class="nd-who">[{i}] {html.escape(" · ".join(meta))} — '
+                     f'{html.escape(h.title or h.article_id)} <small>(score {h.score:.2f})</small></div>'
+                     f'<div class="nd-passage">{_highlighted(h.text, h.start, h.highlights)}</div>{copies}</div>')
+    return "".join(cards)
+
+
+def search_text(hits) -> str:
+    if not hits:
+        return "No passage matches."
+    lines = []
+    for i, h in enumerate(hits, 1):
+        meta = [h.outlet or "unknown outlet", display_date(h.date)] + ([h.dateline] if h.dateline else [])
+        lines.append(f"[{i}] {' · '.join(meta)} — {h.title or h.article_id} (score {h.score:.2f})")
+        if h.highlights:
+            s, e = h.highlights[0]
+            best = h.text[s - h.start:e - h.start]
+            lines.append(textwrap.indent(textwrap.fill(f">> {best}", 100), "    "))
+        lines.append(f"    {h.article_id} [{h.start}:{h.end}]")
+        if h.copies:
+            lines.append(f"    also reprinted: {', '.join(h.copies)}")
+    return "\n".join(lines)

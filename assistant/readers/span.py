@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 MAX_LEN = 256
 STRIDE = 96
 MAX_ANSWER_TOKENS = 30
+MIN_CONTEXT_TOKENS = STRIDE + 32  # the tokenizer panics unless a window's context is longer than STRIDE
 TOP = 20
 
 
@@ -63,12 +64,19 @@ class SpanReader:
             model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
         return cls(model, tokenizer, "trained-int8" if quantize else "trained")
 
+    def fit_question(self, question: str) -> str:
+        """The question cut to the tokens a window can hold beside MIN_CONTEXT_TOKENS of context."""
+        room = MAX_LEN - self.tokenizer.num_special_tokens_to_add(pair=True) - MIN_CONTEXT_TOKENS
+        spans = self.tokenizer(question, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+        return question if len(spans) <= room else question[: spans[room - 1][1]]
+
     def score_windows(self, question: str, contexts: list[str]) -> list[tuple[int, int, float, float, int]]:
         """For each context: (char start, char end, span prob, no-answer prob, context index) of its best span."""
         import torch
 
         if not contexts:
             return []
+        question = self.fit_question(question)
         enc = self.tokenizer([question] * len(contexts), contexts, truncation="only_second", max_length=MAX_LEN,
                              stride=STRIDE, return_overflowing_tokens=True, return_offsets_mapping=True,
                              padding=True, return_tensors="pt")

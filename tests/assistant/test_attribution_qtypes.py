@@ -5,13 +5,13 @@ from assistant.qtypes import expected_kind, question_type, typed_spans
 
 
 @pytest.mark.parametrize("text, who", [
-    ("“We need a quick response,” Gavrilov said. Konstantin Gavrilov is a diplomat.", "Gavrilov"),
+    ("“We need a quick response,” Gavrilov said. Konstantin Gavrilov is a diplomat.", "Konstantin Gavrilov"),
     ("The head of the delegation in Vienna told RT on Thursday that talks failed.", None),
     ("Sergey Ryabkov told Bloomberg News that results are needed.", "Sergey Ryabkov"),
     ("Russian Deputy Foreign Minister Sergey Ryabkov said on Monday that talks went badly.", "Sergey Ryabkov"),
 ])
 def test_speaker(text, who):
-    end = text.index(".") + 1 if who != "Gavrilov" else text.index("said.") + 5
+    end = text.index(".") + 1 if who != "Konstantin Gavrilov" else text.index("said.") + 5
     assert speaker(text, 0, end) == who
 
 

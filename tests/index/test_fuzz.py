@@ -70,6 +70,7 @@ def test_named_hostile_files(tmp_path, fake_settings):
     assert "cannot be read" in skipped["dangling.txt"]
     assert any("symlink loop" in why for why in skipped.values())
     assert {"lines.jsonl:1", "lines.jsonl:2", "lines.jsonl:4"} <= set(skipped)
+    assert "no extractable main text" in skipped["deep.html"]
     ids = {a.id for a in read_snapshot(tmp_path / "idx").articles}
-    assert {"good", "long-line", "deep", "broken", "ok-line"} <= ids
+    assert {"good", "long-line", "ok-line", "broken"} <= ids
     assert "huge" not in ids

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from index.loading import html_to_text, load_folder
+from index.loading import load_folder
 
 
 def test_seeds_load_with_stem_ids(seed_docs):
@@ -16,8 +16,9 @@ def test_formats_recursive_and_bad_files_skipped_by_name(tmp_path):
     (tmp_path / "a.txt").write_text("GENEVA, January 10. /TASS/. Talks were held.\n")
     (tmp_path / "sub" / "b.md").write_text("# Title\n\nBody text here.\n")
     (tmp_path / "sub" / "deeper" / "c.html").write_text(
-        "<html><head><title>Page title</title><script>alert(1)</script></head>"
-        "<body><h1>Head</h1><p>First para.</p><p>Second <b>para</b>.</p></body></html>")
+        "<html><head><title>Page title</title><script>alert(1)</script></head><body><nav>Home News Sport</nav>"
+        "<article><h1>Head</h1>" + "".join(f"<p>Paragraph {i} of the article says something worth reading about the "
+                                           f"council budget.</p>" for i in range(6)) + "</article></body></html>")
     (tmp_path / "d.jsonl").write_text(
         json.dumps({"id": "j1", "text": "Jsonl body.", "title": "T1", "outlet": "RT"}) + "\n"
         + "not json\n" + json.dumps({"id": "j2"}) + "\n")
@@ -32,7 +33,8 @@ def test_formats_recursive_and_bad_files_skipped_by_name(tmp_path):
     assert set(skipped) == {"d.jsonl:2", "d.jsonl:3", "empty.txt", "bin.txt", "latin.txt"}
     assert "binary" in skipped["bin.txt"] and "UTF-8" in skipped["latin.txt"]
     html = next(d for d in result.documents if d.id == "c")
-    assert html.title == "Page title" and "alert" not in html.text and "Second para." in html.text
+    assert html.title == "Head" and "alert" not in html.text and "Paragraph 5 of the article" in html.text
+    assert "Home News Sport" not in html.text and html.page is not None
     j1 = next(d for d in result.documents if d.id == "j1")
     assert (j1.title, j1.outlet) == ("T1", "RT")
 
@@ -41,7 +43,3 @@ def test_missing_folder_is_an_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         load_folder([tmp_path / "nope"])
 
-
-def test_html_to_text_keeps_blocks_apart():
-    text, title = html_to_text("<div>one</div><div>two<br>three</div>")
-    assert text.split("\n\n") == ["one", "two", "three"] and title is None

@@ -1,6 +1,7 @@
 """The chat server the UI tests talk to: started once on a free port of 127.0.0.1 over a seeds copy."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -19,6 +20,14 @@ ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = ("Hostile page\n\nVIENNA, January 12. /TASS/. The Vienna envoy Pavel Testov said the parcel contained "
            "<script>window.__pwned = 1; alert('xss')</script> and <img src=x onerror=\"window.__pwned = 2\"> markup.\n")
 
+LINKED = {"id": "linked-article",
+          "title": "Harbour pilots end their strike in Antwerp after a pay deal with the port authority was agreed on Tuesday night",
+          "date": "2022-03-16", "outlet": "Harbour Daily", "url": "https://example.org/antwerp-pilots",
+          "text": "Harbour pilots end their strike in Antwerp after a pay deal with the port authority was agreed on "
+                  "Tuesday night\n\n"
+                  "ANTWERP, March 16. Harbour pilots in Antwerp ended their strike on Wednesday after the port "
+                  "and the pilots' union agreed a 6 percent pay rise, union spokesman Jan Peeters said."}
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -32,6 +41,7 @@ def server(tmp_path_factory, real_embedder):
     corpus = base / "corpus"
     shutil.copytree(ROOT / "seeds", corpus)
     (corpus / "hostile.txt").write_text(HOSTILE)
+    (corpus / "linked.jsonl").write_text(json.dumps(LINKED) + "\n")
     build_index([corpus], base / "index", BuildSettings(), real_embedder)
     port = _free_port()
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}

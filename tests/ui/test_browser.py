@@ -70,7 +70,7 @@ def test_ask_and_open_citation(page):
 def test_follow_up_question(page):
     ask(page, "When was the INF Treaty signed?", 1)
     text = ask(page, "And when did it enter into force?", 2)
-    assert "June 1, 1988" in text and "searched for:" in text
+    assert "June 1, 1988" in text and "Understood as:" in text
     shot(page, "03-follow-up")
 
 
@@ -117,6 +117,9 @@ def test_damaged_upload_changes_nothing(page, tmp_path):
     f = tmp_path / "broken.txt"
     f.write_bytes(b"\x00\xff\x00binary")
     page.get_by_role("tab", name="Sources").click()
+    # the page's load event (fresh table, role note) has finished, so nothing changes under the test
+    page.wait_for_function("() => /You are|Signed in as/.test((document.querySelector('#nd-role') || {}).innerText || '')",
+                           timeout=60_000)
     before = page.locator("#nd-sources").inner_text()
     page.set_input_files("#nd-upload input[type=file]", str(f))
     page.wait_for_timeout(1500)

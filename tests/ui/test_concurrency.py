@@ -28,19 +28,19 @@ def test_twenty_sessions_without_cross_talk(server):
     def session(i: int) -> None:
         first, follow, must = TOPICS[i % 2]
         client = Client(server["url"], verbose=False)
-        history: list = []
+        stored: dict = {"version": 1, "turns": []}  # the conversation the browser would keep
         while time.time() < stop:
             try:
                 for q in (first, follow):
                     t0 = time.perf_counter()
-                    history, _, _ = client.predict(q, history, 5, "minmax", 0.5, [], "", "", api_name="/ask")
+                    history, _, stored, _ = client.predict(q, stored, 5, "minmax", 0.5, [], "", "", True, api_name="/ask")
                     with lock:
                         latencies.append(time.perf_counter() - t0)
                         turns[0] += 1
                 reply = _text(history[-1])
-                if "searched for:" not in reply or must not in reply.split("searched for:")[1]:
+                if "Understood as:" not in reply or must not in reply.split("Understood as:")[1]:
                     raise AssertionError(f"session {i}: the follow-up lost its own history: {reply[-200:]!r}")
-                history = []
+                stored = {"version": 1, "turns": []}
                 client = Client(server["url"], verbose=False)  # a fresh session: a new conversation
             except Exception as e:  # record, never hang the test
                 with lock:

@@ -27,8 +27,8 @@ def test_answer_markdown_escapes_and_shows_citations():
     ans = Answer("q", "q (ctx)", "<b>x</b>", "<b>x</b> *y*", 0.8, False, (c,), 1, 0, 5)
     md = answer_markdown(ans)
     assert "<b>" not in md and "&lt;b&gt;" in md and "\\*y\\*" in md
-    assert "\\[1\\] TASS · 25 January (year not stated) · Ryabkov speaking — T" in md
-    assert "searched for: q (ctx)" in md
+    assert "\\[1\\] TASS · 25 January, year not stated · Ryabkov speaking — T" in md
+    assert "searched for: q (ctx)" in md and "confidence 0.8" not in md and "High confidence" in md
     abst = answer_markdown(Answer("q", "q", None, None, 0.1, True, (c,)))
     assert "do not answer" in abst and "not an answer" in abst
 
@@ -38,3 +38,22 @@ def test_helpers():
     assert esc("a_b") == "a\\_b"
     assert history_text("hi") == "hi"
     assert history_text([{"type": "text", "text": "hi"}, {"type": "text", "text": "there"}]) == "hi there"
+
+
+def test_groups_and_quote_cards_escape_article_text():
+    from assistant.answer import Answer
+    from assistant.quotes import QuoteHit
+    from assistant.sources import AnswerGroup, Support
+    from ui.render import answer_markdown, quotes_html
+
+    sup = Support("a", 4, 6, "17", 0, 20, "<b>17</b> [x] died", "AP", "2025-05-06", 0.5)
+    sup2 = Support("b", 0, 2, "12", 0, 10, "12 *dead*", "Reuters", "2025-05-06", 0.4, copy_of=None)
+    groups = (AnswerGroup("17", "number", "17", "the same number", 1, ("AP",), (sup,), (1,), True),
+              AnswerGroup("12", "number", "12", "the same number", 1, ("Reuters",), (sup2,), (0,)))
+    ans = Answer("q", "q", "17", "s", 0.8, False, groups=groups)
+    md = answer_markdown(ans)
+    assert "**Sources disagree**" in md and "&lt;b&gt;" in md and "\\*dead\\*" in md and "<b>" not in md
+    hit = QuoteHit("a", 0, 9, "<i>x</i>", 0, 9, "<i>x</i>", "Sergey Ryabkov", "Deputy <Minister>", "person",
+                   "attribution after the quotation", "TASS", "2022-01-10", "GENEVA", "T", 1.0)
+    html_ = quotes_html([hit])
+    assert "<i>" not in html_ and "&lt;i&gt;" in html_ and "Deputy &lt;Minister&gt;" in html_

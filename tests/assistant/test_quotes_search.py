@@ -1,0 +1,59 @@
+import pytest
+
+from assistant.quotes import parse_question, same_speaker, search_quotes
+
+
+@pytest.mark.parametrize("q, who, what", [
+    ("What did Ryabkov say about NATO?", "Ryabkov", "NATO"),
+    ("what has Sergei Ryabkov said on the INF Treaty", "Sergei Ryabkov", "the INF Treaty"),
+    ("What did Gavrilov say?", "Gavrilov", ""),
+    ("Who said the result is needed immediately?", None, "the result is needed immediately"),
+    ("INF Treaty", None, "INF Treaty"),
+])
+def test_parse_question(q, who, what):
+    assert parse_question(q) == (who, what)
+
+
+def test_same_speaker_tolerates_transliteration_but_not_another_person():
+    assert same_speaker("Ryabkov", "Sergey Ryabkov") and same_speaker("Sergei Ryabkov", "Sergey Ryabkov")
+    assert not same_speaker("Sergey Lavrov", "Sergey Ryabkov") and not same_speaker("Putin", "Sergey Lavrov")
+
+
+@pytest.mark.slow
+def test_quotes_found_by_speaker_and_by_words(seed_assistant):
+    idx = seed_assistant.index
+    hits = search_quotes(idx, "", speaker="Lavrov")
+    assert hits and all(h.speaker == "Sergey Lavrov" for h in hits)
+    # Lavrov quoting Putin is Lavrov's quote, never Putin's
+    assert not search_quotes(idx, "", speaker="Putin")
+    putin_inside = [h for h in hits if "as President Putin has said" in h.text]
+    assert putin_inside and putin_inside[0].role == "Russian Foreign Minister" and putin_inside[0].outlet == "EIRNS"
+    assert not search_quotes(idx, "not very inspiring")  # the article leaves that quote unattributed
+    hits = search_quotes(idx, "we need a quick response")  # a quoted paragraph continuing Gavrilov's
+    assert hits[0].speaker == "Konstantin Gavrilov" and hits[0].reason == "continues the previous quotation"
+    hits = search_quotes(idx, "NATO non-expansion legally binding", speaker="Ryabkov")
+    assert hits[0].article_id.startswith("000") and hits[0].dateline == "GENEVA" and hits[0].date.startswith("2022-01-10")
+    for h in hits:
+        text = idx.articles[h.article_id].text
+        assert text[h.start:h.end] == h.text and text[h.sentence_start:h.sentence_end] == h.sentence
+
+
+@pytest.mark.slow
+def test_search_sorts_by_relevance_or_date_and_highlights(seed_assistant):
+    from assistant.retrieval import Filters
+    from assistant.search import search
+
+    idx, ret = seed_assistant.index, seed_assistant.retriever
+    hits = search(idx, ret, "INF Treaty")
+    assert hits and hits[0].score == max(h.score for h in hits)
+    text = idx.articles[hits[0].article_id].text
+    assert all(hits[0].start <= s < e <= hits[0].end for s, e in hits[0].highlights)
+    assert any(text[s:e].lower() == "inf" for s, e in hits[0].highlights[1:])
+    by_date = search(idx, ret, "INF Treaty", sort="date")
+    keys = [(idx.articles[h.article_id].date.year or 0, idx.articles[h.article_id].date.month,
+             idx.articles[h.article_id].date.day) for h in by_date]
+    assert keys == sorted(keys, reverse=True)
+    only = search(idx, ret, "INF Treaty", Filters(outlets=("EIRNS",)))
+    assert all(h.outlet == "EIRNS" for h in only)
+    with pytest.raises(ValueError):
+        search(idx, ret, "INF", sort="loudness")

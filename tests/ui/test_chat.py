@@ -1,0 +1,151 @@
+"""The chat's pure parts: user text shown as text, answers that read well, stored turns, Markdown export,
+filters in plain words, examples by rule, the Evaluation tab's rows and plots."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.answer import Answer, Citation
+from ui import chat
+from ui.filters import NONE_MATCH, FilterError, build_filters, parse_day
+from ui.render import short_title
+
+
+def _answer(**kw):
+    c1 = Citation(1, "a", 0, 40, "“We will not accept it,” Ryabkov said.", title="T " * 60, outlet="TASS",
+                  date="--01-25", dateline="MOSCOW", speaker="Ryabkov", url="https://example.org/a")
+    c2 = Citation(2, "b", 5, 90, "First paragraph.\n\nSecond paragraph.", title="Other", outlet="RT", date="2022-01-21")
+    base = dict(question="What did he say?", query="What did Ryabkov say? (talks)", answer="We will not accept it",
+                quote="“We will not accept it,” Ryabkov said.", confidence=0.76, abstained=False,
+                citations=(c1, c2), answer_citation=1, answer_start=1, answer_end=22)
+    base.update(kw)
+    return Answer(**base)
+
+
+def test_what_the_user_typed_is_text():
+    for typed in ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "**bold** _x_ [a](b) # h"):
+        shown = chat.shown_question(typed)
+        assert "<" not in shown and chat.unescape_shown(shown) == typed
+    long = chat.shown_question("x" * 5000)
+    assert "4,400 more characters not shown" in long
+
+
+def test_answer_message_reads_well():
+    md = chat.answer_message(_answer(), pos=3)
+    assert "](#nd-cite-3-1)" in md and "](#nd-cite-3-2)" in md  # clickable markers
+    assert "confidence 0." not in md and "High confidence" in md
+    assert "““" not in md and "”\u201d" not in md  # the sentence's own quotation marks are not doubled
+    assert "Understood as: What did Ryabkov say? \\(talks)" in md or "Understood as: What did Ryabkov say?" in md
+    title = re.search(r"MOSCOW · Ryabkov speaking — (.*)", md).group(1)
+    assert title.endswith("T…")  # cut after a whole word
+    abst = chat.answer_message(_answer(abstained=True, answer=None, quote=None), 0, filters="outlet TASS")
+    item = [line for line in abst.splitlines() if "#nd-cite-0-2" in line][0]
+    assert "First paragraph. Second paragraph." in item  # paragraphs stay inside the list item
+    assert "Filters are on (outlet TASS)" in abst
+
+
+def test_possible_answer_is_marked():
+    ans = _answer(confidence=0.4)
+    object.__setattr__(ans, "tier", "possible")
+    md = chat.answer_message(ans, 0)
+    assert "Possible answer" in md and "Low confidence" in md
+
+
+def test_short_titles_end_on_a_word():
+    t = short_title("Russian Diplomat Ryabkov Affirms, ‘Results Are Immediately Needed’ on Accord for Security Guarantees")
+    assert t.endswith("Security…") and len(t) <= 91
+
+
+def test_turns_round_trip_and_export():
+    turns, _ = [], None
+    ans = _answer()
+    turns = [{"question": "<b>What</b> did he say?", "answer": ans.to_json(), "error": None, "filters": None},
+             {"question": "broken", "answer": None, "error": "Something went wrong", "filters": None}]
+    assert chat.answer_of(turns[0]) == ans
+    assert len(chat.conversation_of(turns).turns) == 1
+    assert chat.turns_of({"version": 99, "turns": turns}) == [] and chat.turns_of("garbage") == []
+    md = chat.export_markdown(turns)
+    assert "\\<b\\>What\\</b\\>" in md and "**Answer:** We will not accept it [1]" in md
+    assert "[1] TASS · 25 January, year not stated · MOSCOW · Ryabkov speaking" in md
+    assert "<https://example.org/a>" in md and "`a` characters 0–40" in md
+    assert "Something went wrong" in md
+    one = chat.export_markdown(turns, only=0)
+    assert "Q1." in one and "Q2." not in one
+
+
+def test_dates_in_plain_words():
+    assert parse_day("2022-01-10", "From") == "2022-01-10"
+    assert parse_day("2022-02", "To", end=True) == "2022-02-28" and parse_day("2022", "From") == "2022-01-01"
+    assert parse_day("10 January 2022", "From") == "2022-01-10"
+    with pytest.raises(FilterError, match="ambiguous .*2022-01-10"):
+        parse_day("10/01/2022", "From")
+    with pytest.raises(FilterError, match="YYYY-MM-DD"):
+        parse_day("25/01/2022", "From")
+    with pytest.raises(FilterError, match="not a date on the calendar"):
+        parse_day("2022-02-30", "From")
+
+
+def test_filters(seed_prepared):
+    articles = {i: a for i, (a, _) in seed_prepared.items()}
+    with pytest.raises(FilterError, match="after"):
+        build_filters([], "2022-02-01", "2022-01-01", True, articles)
+    f, words = build_filters(["TASS"], "", "", True, articles)
+    assert f.outlets == ("TASS",) and words == "outlet TASS"
+    f, words = build_filters([], "2022-01-01", "2022-01-31", False, articles)
+    assert f.since == "2022-01-01" and "left out" in words
+    yearless = {i for i, a in articles.items() if a.date is None or a.date.year is None}
+    assert yearless  # the seeds have TASS datelines without a year
+    f, words = build_filters([], "2022-01-01", "2022-01-31", True, articles)
+    assert yearless <= set(f.article_ids) and "kept" in words
+    f, _ = build_filters([], "1990-01-01", "1990-01-31", True, {})
+    assert f.article_ids == NONE_MATCH
+
+
+def test_examples_are_chosen_by_rule(seeds_qa):
+    from assistant.qtypes import question_type
+    from ui.examples import KINDS, pick_examples
+
+    ex = pick_examples(seeds_qa.questions)
+    kinds = [e.kind for e in ex]
+    assert kinds == [*KINDS, "follow-up"]
+    seeds = {q.question: q for q in seeds_qa.questions}
+    for e in ex:
+        assert e.question in seeds  # never hand-written
+        if e.kind != "follow-up":
+            assert question_type(e.question) == e.kind
+            first = next(q for q in seeds_qa.questions if q.answerable and not q.history and question_type(q.question) == e.kind)
+            assert e.question == first.question
+        else:
+            assert e.history == seeds[e.question].history
+
+
+def test_eval_rows_and_plots(tmp_path):
+    from types import SimpleNamespace as NS
+
+    from ui.evalview import TABLE_COLUMNS, plot, table_rows
+
+    q = NS(id="x1", question="<img src=x onerror=alert(1)>?", answers=("Geneva",))
+    right = NS(q=q, answer=_answer(answer="Geneva"), answerable=True, scores=lambda: {"em": 1.0, "f1": 1.0, "quote_hit": 1.0})
+    declined = NS(q=NS(id="x2", question="Where?", answers=("Vienna",)), answer=_answer(abstained=True, answer=None),
+                  answerable=True, scores=lambda: {"em": 0.0, "f1": 0.0, "quote_hit": 0.0})
+    rows = table_rows([right, declined])
+    assert len(rows[0]) == len(TABLE_COLUMNS) and rows[0][3] == "(declined)" and rows[0][4] == "wrongly declined"
+    assert rows[1][1] == "<img src=x onerror=alert(1)>?" and rows[1][3] == "Geneva" and rows[1][4] == "right"
+    block = {"answerable": 2, "em": 0.5, "quote_hit": 0.5, "abstention": {"wrongly_abstained": 0.5}}
+    summary = {r: {f"hit@{k}": 0.5 for k in (1, 3, 5, 10)} for r in ("bm25", "dense", "fused")}
+    summary["by_type"] = {"who": block, "where": block}
+    paths = plot(summary, tmp_path)
+    assert all(p.stat().st_size > 5000 for p in paths)
+
+
+def test_a_long_question_is_stored_short_and_shown_with_its_length():
+    class Desk:
+        def ask(self, question, conv, *a):
+            return _answer(question=question[:2000])
+
+    from assistant.retrieval import Filters
+
+    turns, _ = chat.respond(Desk(), "y" * 100_000, [], Filters())
+    assert len(turns[0]["question"]) == chat.STORED_QUESTION_CHARS and turns[0]["typed"] == 100_000
+    assert "99,400 more characters not shown" in chat.history(turns)[0]["content"]
