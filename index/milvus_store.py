@@ -101,6 +101,15 @@ class MilvusConfig:
         return re.sub(r"//[^/@]*@", "//***@", self.uri)
 
     def connect(self):
+        """The process's one client for this URI and token: Milvus Lite starts a server when a client
+        connects and stops it when that client closes, and reconnecting right after a close failed
+        ("Fail connecting to server") on this loaded machine, so clients are kept open until exit."""
+        key = (self.uri, self.token)
+        if key not in _CLIENTS:
+            _CLIENTS[key] = self._open()
+        return _CLIENTS[key]
+
+    def _open(self):
         pymilvus = _pymilvus()
         if self.is_lite:
             Path(self.uri).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -113,6 +122,9 @@ class MilvusConfig:
             return pymilvus.MilvusClient(uri=self.uri, token=self.token, timeout=CONNECT_TIMEOUT_S)
         except Exception as e:  # grpc and pymilvus raise many kinds for an unreachable server
             raise MilvusStoreError(f"cannot connect to Milvus at {self.shown()}: {str(e).splitlines()[0][:200]}") from None
+
+
+_CLIENTS: dict[tuple[str, str], Any] = {}
 
 
 def collection_names(name: str, version: int) -> dict[str, str]:
@@ -321,7 +333,7 @@ class MilvusStore:
         self._df = _LRU(cache)
 
     def close(self) -> None:
-        self.client.close()
+        """Nothing to release: the client is shared by the process (MilvusConfig.connect)."""
 
     # --- Store ---
     def embed_query(self, text: str) -> np.ndarray:
@@ -548,81 +560,71 @@ def write_version(config: MilvusConfig, manifest: dict, articles: list[Article],
     from tqdm import tqdm
 
     client = config.connect()
-    try:
-        previous = read_manifest(client, config.name)
-        version = (previous["version"] + 1) if previous else 1
-        names = collection_names(config.name, version)
-        schemas, dense_kind = _schemas(int(chunk_vecs.shape[1]), settings, len(chunks))
-        for part, name in names.items():
-            if client.has_collection(name):  # left by a build that crashed before switching
-                client.drop_collection(name)
-            schema, index_params = schemas[part]
-            client.create_collection(name, schema=schema, index_params=index_params)
-        by_id = {a.id: a for a in articles}
-        df = doc_freqs(chunks)
-        sent_vecs = np.asarray(sent_vecs).astype(np.float16)  # the folder's precision: same dense scores
-        with tqdm(total=len(chunks) + len(sentences), desc="writing to Milvus", unit=" rows",
-                  disable=not progress) as bar:
-            for part, rows in (("articles", _article_rows(articles)),
-                               ("chunks", _chunk_rows(chunks, chunk_vecs, by_id)),
-                               ("sentences", _sentence_rows(sentences, sent_vecs)),
-                               ("terms", ({"key": t, "df": n, "v": _ZERO2} for t, n in df.items() if len(t) <= MAX_TERM_CHARS))):
-                buf: list[dict] = []
-                for row in rows:
-                    buf.append(row)
-                    if len(buf) >= INSERT_BATCH:
-                        client.insert(names[part], buf)
-                        bar.update(len(buf) if part in ("chunks", "sentences") else 0)
-                        buf = []
-                if buf:
+    previous = read_manifest(client, config.name)
+    version = (previous["version"] + 1) if previous else 1
+    names = collection_names(config.name, version)
+    schemas, dense_kind = _schemas(int(chunk_vecs.shape[1]), settings, len(chunks))
+    for part, name in names.items():
+        if client.has_collection(name):  # left by a build that crashed before switching
+            client.drop_collection(name)
+        schema, index_params = schemas[part]
+        client.create_collection(name, schema=schema, index_params=index_params)
+    by_id = {a.id: a for a in articles}
+    df = doc_freqs(chunks)
+    sent_vecs = np.asarray(sent_vecs).astype(np.float16)  # the folder's precision: same dense scores
+    with tqdm(total=len(chunks) + len(sentences), desc="writing to Milvus", unit=" rows",
+              disable=not progress) as bar:
+        for part, rows in (("articles", _article_rows(articles)),
+                           ("chunks", _chunk_rows(chunks, chunk_vecs, by_id)),
+                           ("sentences", _sentence_rows(sentences, sent_vecs)),
+                           ("terms", ({"key": t, "df": n, "v": _ZERO2} for t, n in df.items() if len(t) <= MAX_TERM_CHARS))):
+            buf: list[dict] = []
+            for row in rows:
+                buf.append(row)
+                if len(buf) >= INSERT_BATCH:
                     client.insert(names[part], buf)
                     bar.update(len(buf) if part in ("chunks", "sentences") else 0)
-        for name in names.values():
-            client.flush(name)
-        manifest = dict(manifest, format=FORMAT, kind="milvus", version=version, name=config.name,
-                        dense_index=dense_kind, analyzer=ANALYZER, bm25_terms=len(df),
-                        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-        body = json.dumps(manifest, ensure_ascii=False)
-        if len(body.encode()) > 65_535:
-            raise MilvusStoreError("the manifest is too large for one Milvus row (too many source paths)")
-        if not client.has_collection(meta_name(config.name)):
-            schema, index_params = _meta_schema()
-            client.create_collection(meta_name(config.name), schema=schema, index_params=index_params)
-        client.upsert(meta_name(config.name), [{"key": "manifest", "value": body, "v": _ZERO2}])
-        client.flush(meta_name(config.name))
-        if previous:
-            for name in collection_names(config.name, previous["version"]).values():
-                if client.has_collection(name):
-                    client.drop_collection(name)
-        return version
-    finally:
-        client.close()
+                    buf = []
+            if buf:
+                client.insert(names[part], buf)
+                bar.update(len(buf) if part in ("chunks", "sentences") else 0)
+    for name in names.values():
+        client.flush(name)
+    manifest = dict(manifest, format=FORMAT, kind="milvus", version=version, name=config.name,
+                    dense_index=dense_kind, analyzer=ANALYZER, bm25_terms=len(df),
+                    built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    body = json.dumps(manifest, ensure_ascii=False)
+    if len(body.encode()) > 65_535:
+        raise MilvusStoreError("the manifest is too large for one Milvus row (too many source paths)")
+    if not client.has_collection(meta_name(config.name)):
+        schema, index_params = _meta_schema()
+        client.create_collection(meta_name(config.name), schema=schema, index_params=index_params)
+    client.upsert(meta_name(config.name), [{"key": "manifest", "value": body, "v": _ZERO2}])
+    client.flush(meta_name(config.name))
+    if previous:
+        for name in collection_names(config.name, previous["version"]).values():
+            if client.has_collection(name):
+                client.drop_collection(name)
+    return version
 
 
 def drop_index(config: MilvusConfig) -> bool:
     """Remove index `name` and all its collections; False when there was none."""
     client = config.connect()
-    try:
-        found = False
-        prefix = f"{config.name}_v"
-        for name in client.list_collections():
-            if name == meta_name(config.name) or (name.startswith(prefix) and name[len(prefix):].split("_", 1)[0].isdigit()):
-                client.drop_collection(name)
-                found = True
-        return found
-    finally:
-        client.close()
+    found = False
+    prefix = f"{config.name}_v"
+    for name in client.list_collections():
+        if name == meta_name(config.name) or (name.startswith(prefix) and name[len(prefix):].split("_", 1)[0].isdigit()):
+            client.drop_collection(name)
+            found = True
+    return found
 
 
 # --- building --------------------------------------------------------------------------------------
 
 def _previous(config: MilvusConfig, settings: BuildSettings, model: str):
     """The live index when it was built with this model and these settings (its vectors can be reused)."""
-    client = config.connect()
-    try:
-        manifest = read_manifest(client, config.name)
-    finally:
-        client.close()
+    manifest = read_manifest(config.connect(), config.name)
     if not manifest or manifest.get("format") != FORMAT or manifest["model"]["name"] != model \
             or manifest.get("settings") != settings.manifest_settings():
         return None
@@ -733,8 +735,5 @@ def is_current_milvus(paths: list[Path], config: MilvusConfig, settings: BuildSe
         return False
     if store is None:
         return False
-    try:
-        held = store.articles.hashes()
-    finally:
-        store.close()
+    held = store.articles.hashes()
     return {d.id: article_hash(d) for d in load_folder(paths).documents} == held

@@ -107,11 +107,7 @@ class _Named:
     def __init__(self, config):
         from index.milvus_store import read_manifest
 
-        client = config.connect()
-        try:
-            m = read_manifest(client, config.name) or {"model": {"name": "", "dim": 0}}
-        finally:
-            client.close()
+        m = read_manifest(config.connect(), config.name) or {"model": {"name": "", "dim": 0}}
         self.name, self.dim = m["model"]["name"], m["model"]["dim"]
 
 
