@@ -21,8 +21,9 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q -e .
 	touch $@
 
+# the test extra and the scale extra (Milvus Lite, Ray), so the suite runs the scale-out tests too
 $(TSTAMP): $(STAMP)
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,scale]'
 	touch $@
 
 install: $(STAMP)

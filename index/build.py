@@ -145,29 +145,32 @@ def is_current(paths: list[Path], root: Path, settings: BuildSettings) -> bool:
 
 
 def build_index(paths: list[Path], root: Path, settings: BuildSettings, embedder: Embedder,
-                progress: bool = False, lock_timeout: float = 0.0) -> BuildReport:
+                progress: bool = False, lock_timeout: float = 0.0, engine=None) -> BuildReport:
     """Build the index for the articles under paths (and the collection folder) into root,
-    reusing what the live index has."""
+    reusing what the live index has. engine (index.engines, e.g. Ray) loads and processes the
+    new articles instead of this process."""
     t0 = time.perf_counter()
     root.mkdir(parents=True, exist_ok=True)
     try:
         with FileLock(str(root / ".lock"), timeout=lock_timeout):
-            report = _build_locked(paths, root, settings, embedder, progress)
+            report = _build_locked(paths, root, settings, embedder, progress, engine)
     except Timeout:
         raise BuildError(f"another build of {root} is running; try again when it has finished") from None
+    finally:
+        getattr(engine, "stop", lambda: None)()  # a Ray the engine started does not outlive the build
     report.seconds = time.perf_counter() - t0
     return report
 
 
 def _build_locked(paths: list[Path], root: Path, settings: BuildSettings, embedder: Embedder,
-                  progress: bool) -> BuildReport:
+                  progress: bool, engine=None) -> BuildReport:
     """Articles keep their place in the index; new and changed ones are appended in id order. When the
     previous index is only appended to, its FAISS and BM25 indexes are extended in place, so growth
     costs time for the new articles only; a removal or a change rebuilds them from stored vectors."""
     report = BuildReport()
     collection = collection_dir(root)
     sources = [p for p in paths if Path(p).resolve() != collection.resolve()]
-    loaded = load_folder(sources + ([collection] if collection.is_dir() else []))
+    loaded = (engine.load if engine else load_folder)(sources + ([collection] if collection.is_dir() else []))
     report.skipped = loaded.skipped
     if not loaded.documents:
         raise BuildError(f"nothing to index in {', '.join(map(str, paths))}: no readable .txt, .md, .html or .jsonl articles")
@@ -182,7 +185,11 @@ def _build_locked(paths: list[Path], root: Path, settings: BuildSettings, embedd
 
     articles, sentences, chunks = list(kept.articles), list(kept.sentences), list(kept.chunks)
     first_new_sentence, first_new_chunk = len(sentences), len(chunks)
-    for doc_id in sorted(set(docs) - keep_ids):
+    done = engine.process([docs[i] for i in sorted(set(docs) - keep_ids)], len(sentences), settings, embedder,
+                          progress) if engine else None
+    if done is not None:
+        articles, sentences, chunks = articles + done.articles, sentences + done.sentences, chunks + done.chunks
+    for doc_id in sorted(set(docs) - keep_ids) if done is None else ():
         article, sents = prepare(docs[doc_id], settings)
         chunks += splitting.make_chunks(article.id, article.text, sents, len(sentences), article.excluded,
                                         settings.chunk_chars, settings.chunk_overlap)
@@ -194,7 +201,7 @@ def _build_locked(paths: list[Path], root: Path, settings: BuildSettings, embedd
     new_chunks, new_sentences = chunks[first_new_chunk:], sentences[first_new_sentence:]
     report.embedded = len(new_chunks) + len(new_sentences)
     report.reused = len(kept.chunks) + len(kept.sentences)
-    chunk_vecs = _embed([c.text for c in new_chunks], embedder, progress, "chunks")
+    chunk_vecs = done.chunk_vecs if done is not None else _embed([c.text for c in new_chunks], embedder, progress, "chunks")
     new_tokens = (tokenize(c.text) for c in new_chunks)  # one chunk's tokens at a time: lists of all held GBs
     if appending and (len(chunks) <= settings.exact_search_max) == (previous.manifest["faiss"]["chunks"] == "flat"):
         chunk_index, kind = previous.chunk_index, previous.manifest["faiss"]["chunks"]
@@ -209,7 +216,7 @@ def _build_locked(paths: list[Path], root: Path, settings: BuildSettings, embedd
         bm25 = (previous.bm25.select(kept.chunk_rows) if previous else SparseBM25.build([], settings.bm25_k1, settings.bm25_b)
                 ).extend(new_tokens)
     # sentences after FAISS is built and the chunk vectors are freed: the two never peak together
-    sent_vecs = _embed([s.text for s in new_sentences], embedder, progress, "sentences", np.float16)
+    sent_vecs = done.sent_vecs if done is not None else _embed([s.text for s in new_sentences], embedder, progress, "sentences", np.float16)
     if len(kept.sentence_rows):
         everything = len(kept.sentence_rows) == len(previous.sentences)  # appending: no gathered copy
         old = previous.sentence_vectors if everything else previous.sentence_vectors[kept.sentence_rows]

@@ -435,15 +435,16 @@ def serving_threads() -> int:
 
 
 def serve(root: Path, config: Config, host: str = "127.0.0.1", port: int = 7860, auth: list[str] | str | None = None,
-          read_only: bool = False, allow_private_urls: bool = False) -> int:
-    """Load the index and serve the UI (blocking)."""
+          read_only: bool = False, allow_private_urls: bool = False, assistant=None) -> int:
+    """Load the index (or use this assistant, e.g. over a Milvus store) and serve the UI (blocking)."""
     concurrency = serving_threads()
     access = access_from([auth] if isinstance(auth, str) else auth, os.environ.get("NEWSDESK_AUTH"), read_only, host)
-    desk = Desk(root, config, fetch_policy=FetchPolicy(allow_private=allow_private_urls))
+    desk = Desk(root, config, assistant, fetch_policy=FetchPolicy(allow_private=allow_private_urls))
     # a stable secret per collection, so that a conversation stored in the browser survives a server restart
     secret = os.environ.get("NEWSDESK_STORAGE_SECRET") or hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:32]
     app = build_app(desk, access, storage_secret=secret)
-    print(f"newsdesk: serving {root} on http://{host}:{port} ({access.describe()})")
+    where = root if assistant is None else f"the {desk.assistant.index.kind} store"
+    print(f"newsdesk: serving {where} on http://{host}:{port} ({access.describe()})")
     app.queue(default_concurrency_limit=concurrency).launch(
         server_name=host, server_port=port, auth=access.check_password if access.users else None,
         css=CSS + NEWSROOM_CSS, head=HEAD, max_file_size="10mb", show_error=False, quiet=True)

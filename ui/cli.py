@@ -17,6 +17,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from ui import store_cli  # noqa: E402
 from ui.commands import index_dir, runtime_option, settings_from  # noqa: E402
 
 log = logging.getLogger("newsdesk")
@@ -35,13 +36,19 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     for p in paths:
         if not p.exists():
             raise UserError(f"no such folder or file: {p}")
-    if not args.force and is_current(paths, index_dir(args), settings):
-        print(f"index {index_dir(args)} is up to date with {', '.join(map(str, paths))}")
+    milvus = store_cli.uses_milvus(args)
+    current = store_cli.milvus_is_current if milvus else (lambda a, p, r, s: is_current(p, r, s))
+    if not args.force and current(args, paths, index_dir(args), settings):
+        print(f"index {index_dir(args) if not milvus else args.store} is up to date with {', '.join(map(str, paths))}")
         return 0
     embedder = load_embedder(settings.model, settings.embed_batch, settings.runtime)
-    report = build_index(paths, index_dir(args), settings, embedder, progress=sys.stderr.isatty())
+    if milvus:
+        report, where = store_cli.build_milvus_index(args, paths, index_dir(args), settings, embedder, sys.stderr.isatty())
+    else:
+        report, where = build_index(paths, index_dir(args), settings, embedder, progress=sys.stderr.isatty(),
+                                    engine=store_cli.build_engine(args)), index_dir(args)
     print(f"indexed {report.articles} articles: {report.sentences} sentences, {report.chunks} chunks "
-          f"({report.embedded} texts embedded, {report.reused} reused) into {index_dir(args)} "
+          f"({report.embedded} texts embedded, {report.reused} reused) into {where} "
           f"in {report.seconds:.1f} s")
     if report.removed:
         print(f"removed {len(report.removed)} articles no longer in the folder: {', '.join(report.removed)}")
@@ -54,14 +61,16 @@ def cmd_index_info(args: argparse.Namespace) -> int:
     from index.store import current_version, read_snapshot
 
     root = index_dir(args)
+    if store_cli.uses_milvus(args):
+        return store_cli.milvus_info(args, root)
     snap = read_snapshot(root)
     m = snap.manifest
     size = sum(f.stat().st_size for f in current_version(root).iterdir())
     if args.json:
-        print(json.dumps({"manifest": m, "bytes": size}, indent=2, ensure_ascii=False))
+        print(json.dumps({"store": "folder", "manifest": m, "bytes": size}, indent=2, ensure_ascii=False))
         return 0
     c = m["counts"]
-    print(f"index {root} ({current_version(root).name}), built {m['built_at']}")
+    print(f"store folder: index {root} ({current_version(root).name}), built {m['built_at']}")
     print(f"model {m['model']['name']} (dim {m['model']['dim']}), built with runtime {m['model'].get('runtime', 'torch')}"
           f"{' (vectors from ' + ', '.join(m['model']['runtimes']) + ')' if len(m['model'].get('runtimes', [])) > 1 else ''}; "
           f"faiss {m['faiss']['chunks']}; "
@@ -90,10 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--model", help="sentence-transformers model name or local path")
     b.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
     runtime_option(b)
+    store_cli.add_store_options(b, build=True)
     b.set_defaults(func=cmd_index_build)
     i = idx.add_parser("info", help="describe an index")
     i.add_argument("--index")
     i.add_argument("--json", action="store_true")
+    store_cli.add_store_options(i)
     i.set_defaults(func=cmd_index_info)
 
     for register in _extra_commands():

@@ -15,6 +15,7 @@ from assistant.guard import ask_guarded
 from assistant.settings import AskSettings, Fusion, ReaderKind, ReaderSettings
 from eval.splits import SQUAD_TRAIN
 from index.settings import BuildSettings, default_index_dir
+from ui import store_cli
 from ui.render import answer_text
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ def _query_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--article", action="append", default=[], help="only this article id (repeatable)")
     p.add_argument("--events-since", help="only passages stating an event on or after this date (YYYY[-MM[-DD]])")
     p.add_argument("--events-until", help="only passages stating an event on or before this date (YYYY[-MM[-DD]])")
+    store_cli.add_store_options(p)
 
 
 def _ask_options(p: argparse.ArgumentParser) -> None:
@@ -95,6 +97,8 @@ def open_from(args: argparse.Namespace, root: Path | None = None):
     from assistant.pipeline import open_assistant
 
     cfg = settings_from(args)
+    if store_cli.uses_milvus(args):
+        return store_cli.open_assistant(args, root or index_dir(args), cfg)
     return open_assistant(root or index_dir(args), cfg.ask, cfg.reader, cfg.build.embed_batch, cfg.build.runtime)
 
 
@@ -111,8 +115,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
         return _terminal_chat(args)
     from ui.app import serve
 
-    return serve(index_dir(args), settings_from(args), host=args.host, port=args.port, auth=args.auth,
-                 read_only=args.read_only, allow_private_urls=args.allow_private_urls)
+    cfg = settings_from(args)
+    assistant = store_cli.open_assistant(args, index_dir(args), cfg) if store_cli.uses_milvus(args) else None
+    return serve(index_dir(args), cfg, host=args.host, port=args.port, auth=args.auth,
+                 read_only=args.read_only, allow_private_urls=args.allow_private_urls, assistant=assistant)
 
 
 def _terminal_chat(args: argparse.Namespace) -> int:
@@ -357,6 +363,13 @@ def _add_calibrate(sub) -> None:
 def cmd_bench(args: argparse.Namespace) -> int:
     from eval.bench import measure, run, table
 
+    if args.stores:  # a row per store and build engine (eval/compare_stores.py), each size a synthetic corpus
+        from eval.compare_stores import main as compare_stores
+
+        for size in args.sizes.split(","):
+            compare_stores(["--synthetic", size, "--stores", args.stores, "--engines", args.engines,
+                            "--limit", str(args.questions), "--work", str(Path(args.out) / "stores")])
+        return 0
     if args.index:  # latency of an existing index only (e.g. the seeds)
         from index.newsindex import NewsIndex
 
@@ -404,6 +417,8 @@ def _add_bench(sub) -> None:
     b.add_argument("--search-only", help="vector counts (e.g. 100000,1000000): search latency, recall and memory "
                                          "for vectors drawn from real ones, no embedding")
     runtime_option(b)
+    b.add_argument("--stores", help="compare stores instead, e.g. folder,milvus (needs the scale extra)")
+    b.add_argument("--engines", default="local", help="with --stores: build engines, e.g. local,ray")
     b.set_defaults(func=cmd_bench)
 
 

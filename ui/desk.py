@@ -85,6 +85,9 @@ class Desk:
         return sorted(p.name for p in self.collection.iterdir() if p.is_file())
 
     def _rebuild(self) -> str:
+        if getattr(self.assistant.index, "kind", "folder") != "folder":
+            raise UploadError(f"articles are added to the {self.assistant.index.kind} store by "
+                              f"`newsdesk index build --store {self.assistant.index.kind}`, not here")
         manifest = read_manifest(self.root)
         sources = [Path(p) for p in manifest.get("sources", []) if Path(p).exists()]
         embedder = self.assistant.index.embedder

@@ -1,0 +1,83 @@
+"""The Ray build (Ray Data stages, an embedding actor pool on a local 2-CPU Ray) equals the
+single-process build on the seeds: same articles, sentences, chunks and offsets, vectors within
+float tolerance, into either store."""
+import numpy as np
+import pytest
+
+ray = pytest.importorskip("ray")
+
+from index.engines import LocalEngine, get_engine  # noqa: E402
+from index.settings import BuildSettings  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def both(seeds_dir, real_embedder):
+    """The seeds through the local engine and through Ray (which it starts and shuts down itself)."""
+    settings = BuildSettings()
+    local, remote = LocalEngine(), get_engine("ray", workers=2)
+    loaded, ray_loaded = local.load([seeds_dir]), remote.load([seeds_dir])
+    docs = sorted(loaded.documents, key=lambda d: d.id)
+    out = (loaded, ray_loaded, local.process(docs, 7, settings, real_embedder, False),
+           remote.process(sorted(ray_loaded.documents, key=lambda d: d.id), 7, settings, real_embedder, False))
+    assert not ray.is_initialized()  # the engine shuts down the Ray it started: no workers left behind
+    return out
+
+
+def test_ray_loads_the_same_documents(both):
+    loaded, ray_loaded, _, _ = both
+    assert ray_loaded.documents == loaded.documents and ray_loaded.skipped == loaded.skipped
+
+
+def test_ray_build_equals_the_single_process_build(both):
+    _, _, local, remote = both
+    assert remote.articles == local.articles
+    assert remote.sentences == local.sentences
+    assert remote.chunks == local.chunks  # offsets and sentence ids (numbered from 7 here) alike
+    assert min(s for c in remote.chunks for s in c.sentences) == 7
+    assert remote.chunk_vecs.dtype == np.float32 and remote.chunk_vecs.shape == local.chunk_vecs.shape
+    assert np.abs(remote.chunk_vecs - local.chunk_vecs).max() < 1e-4  # batched differently: float noise only
+    assert np.abs(remote.sent_vecs.astype(np.float32) - local.sent_vecs.astype(np.float32)).max() < 2e-3
+    for a in remote.articles:
+        for c in (c for c in remote.chunks if c.article_id == a.id):
+            assert a.text[c.start:c.end] == c.text
+
+
+def test_ray_engine_writes_to_the_milvus_store(tmp_path, seeds_dir, real_embedder):
+    pytest.importorskip("pymilvus")
+    pytest.importorskip("milvus_lite")
+    from index.milvus_store import MilvusConfig, MilvusStore, build_milvus
+    from index.newsindex import NewsIndex
+    from index.build import build_index
+
+    settings = BuildSettings()
+    config = MilvusConfig(str(tmp_path / "m.db"))
+    report = build_milvus([seeds_dir], config, settings, real_embedder, engine=get_engine("ray", workers=2))
+    assert not ray.is_initialized()
+    build_index([seeds_dir], tmp_path / "index", settings, real_embedder)
+    store, folder = MilvusStore(config, real_embedder), NewsIndex(tmp_path / "index", real_embedder)
+    assert store.manifest["engine"] == "ray" and report.chunks == len(folder.chunks)
+    assert list(store.chunks) == list(folder.chunks) and list(store.sentences) == list(folder.sentences)
+    ids = np.arange(len(folder.chunks))
+    assert np.abs(store.chunk_vectors(ids) - folder.chunk_vectors(ids)).max() < 1e-4
+    store.close()
+
+
+def test_ray_engine_writes_to_the_folder_store(tmp_path, seeds_copy, real_embedder):
+    """The folder build with engine=Ray equals the single-process folder build, also when rebuilding."""
+    from index.build import build_index
+    from index.newsindex import NewsIndex
+
+    settings = BuildSettings()
+    a = build_index([seeds_copy], tmp_path / "local", settings, real_embedder)
+    b = build_index([seeds_copy], tmp_path / "ray", settings, real_embedder, engine=get_engine("ray", workers=2))
+    assert (a.chunks, a.sentences, a.embedded) == (b.chunks, b.sentences, b.embedded)
+    sorted(seeds_copy.iterdir())[2].unlink()  # a removal: the rest is reused, nothing embedded
+    c = build_index([seeds_copy], tmp_path / "ray", settings, real_embedder, engine=get_engine("ray", workers=2))
+    assert c.embedded == 0 and c.removed and not ray.is_initialized()
+    build_index([seeds_copy], tmp_path / "local", settings, real_embedder)
+    x, y = NewsIndex(tmp_path / "local", real_embedder), NewsIndex(tmp_path / "ray", real_embedder)
+    assert list(x.chunks) == list(y.chunks) and x.articles == y.articles
+    ids = np.arange(len(x.chunks))
+    assert np.abs(x.chunk_vectors(ids) - y.chunk_vectors(ids)).max() < 1e-4
