@@ -185,8 +185,11 @@ class Assistant:
             answer = self._abstain(question, query, passages, confidence, note)
         else:
             answer = self._answer(question, query, best, passages, confidence, note)
+            # sources side by side: the other retrieved passages too (often other articles), read apart
+            more = self.reader.read(question, query, passages[n_read:s.top_k], self.store, retrieval.qvec) \
+                if s.top_k > n_read else []
             answer = replace(answer, tier="possible" if tier == "abstained" else tier,
-                             groups=group_answers(list(candidates), self.store, question))
+                             groups=group_answers(list(candidates) + list(more), self.store, question))
         return Trace(question, query, retrieval, candidates, feats, answer)
 
     def _answer(self, question: str, query: str, best: AnswerCandidate, passages: list[Passage],

@@ -19,7 +19,7 @@ from assistant.guard import failure_message, is_failure
 from assistant.settings import AskSettings
 
 from .render import confidence_text as confidence_words
-from .render import display_date, esc, quoted, short_title
+from .render import display_date, esc, groups_markdown, quoted, resolved_date_line, short_title
 
 log = logging.getLogger(__name__)
 VERSION = 1
@@ -86,7 +86,16 @@ def citation_line(c: Citation) -> str:
     return f"{' · '.join(parts)} — {short_title(c.title or c.article_id)}"
 
 
-def answer_message(ans: Answer, pos: int, filters: str | None = None) -> str:
+def extras_markdown(ans: Answer) -> str:
+    """What is derived from the answer, rendered once while the Answer is live (the stored turn keeps its
+    JSON): resolved dates beside their verbatim expressions, and the sources side by side."""
+    if ans.abstained:
+        return ""
+    dates = "".join(f"\n<small>{esc(resolved_date_line(d))}</small>\n" for d in ans.resolved_dates)
+    return dates + groups_markdown(ans)
+
+
+def answer_message(ans: Answer, pos: int, filters: str | None = None, extras: str = "") -> str:
     """The chat message for an Answer: short answer, verbatim sentence, clickable [n] citations."""
     lines = []
     if ans.note:
@@ -105,6 +114,8 @@ def answer_message(ans: Answer, pos: int, filters: str | None = None) -> str:
             lines.append(f"**{esc(ans.answer)}** {_marker(pos, ans.answer_citation or 1)}\n")
         lines.append(f"> {esc(quoted(ans.quote or ''))} {_marker(pos, ans.answer_citation or 1)}\n")
         lines.append(f"*{esc(confidence_words(ans))}*\n")
+        if extras:
+            lines.append(extras + "\n")
     for c in ans.citations:
         snippet = ""
         if ans.abstained:
@@ -120,7 +131,8 @@ def turn_message(turn: dict, pos: int) -> str:
     if turn.get("error"):
         return f"*{esc(turn['error'])}*"
     ans = answer_of(turn)
-    return answer_message(ans, pos, turn.get("filters")) if ans else "*This answer could not be shown.*"
+    return answer_message(ans, pos, turn.get("filters"), turn.get("extras", "")) if ans else \
+        "*This answer could not be shown.*"
 
 
 def history(turns: list[dict]) -> list[dict]:
@@ -141,7 +153,7 @@ def respond(desk, question: Any, turns: list[dict], filters, filters_text: str |
     try:
         ans = desk.ask(question, conversation_of(turns), filters, settings)
         turn = {"question": question, "answer": ans.to_json(), "error": None,
-                "filters": filters_text if filters_text and ans.abstained else None}
+                "filters": filters_text if filters_text and ans.abstained else None, "extras": extras_markdown(ans)}
     except ValueError as e:  # a bad filter, or answering failed (AnsweringError): its one line
         ans, turn = None, {"question": question, "answer": None, "error": str(e), "filters": None}
     except BaseException as e:  # never a dead session

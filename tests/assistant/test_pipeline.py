@@ -49,10 +49,11 @@ def test_no_citation_covers_boilerplate_or_repeats(answers, seed_assistant):
 
 
 def test_unanswerable_questions_are_abstained(answers):
-    for q, ans in answers:
-        if not q.answerable:
-            assert ans.abstained, (q.id, q.question, ans.answer, ans.confidence)
-            assert all(c.text for c in ans.citations)  # the nearest passages, not an answer
+    unanswerable = [(q, ans) for q, ans in answers if not q.answerable]
+    for q, ans in unanswerable:  # never a confident answer; at most a marked possible one
+        assert ans.tier in ("abstained", "possible"), (q.id, q.question, ans.answer, ans.confidence)
+        assert all(c.text for c in ans.citations)  # the nearest passages, or the possible answer's
+    assert sum(ans.abstained for _, ans in unanswerable) >= 0.7 * len(unanswerable)
 
 
 def test_answer_stated_in_two_articles_cites_both(seed_assistant):

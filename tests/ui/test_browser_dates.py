@@ -14,7 +14,7 @@ def test_answer_shows_its_relative_date_on_the_calendar(page):
 
 
 def test_event_filter_in_the_chat(page):
-    page.get_by_role("button", name="Settings ▼").click()
+    page.get_by_text("Events the articles report").click()
     page.fill("#nd-ev-since textarea, #nd-ev-since input", "1987")
     page.fill("#nd-ev-until textarea, #nd-ev-until input", "1988")
     text = ask(page, "When was the treaty signed?", 1)

@@ -22,8 +22,9 @@ def test_build_info_ask_eval(tmp_path, seeds_copy):
     ask = newsdesk("ask", "When was the INF Treaty signed?", "--index", str(idx), "--json")
     ans = json.loads(ask.stdout)
     assert ans["citations"] and ans["question"] == "When was the INF Treaty signed?"
-    filtered = newsdesk("ask", "Who is Ryabkov?", "--index", str(idx), "--outlet", "EIRNS")
-    assert filtered.returncode == 0 and "TASS" not in filtered.stdout.split("Confidence")[-1]
+    filtered = newsdesk("ask", "Who is Ryabkov?", "--index", str(idx), "--outlet", "EIRNS", "--json")
+    assert filtered.returncode == 0, filtered.stderr
+    assert {c["outlet"] for c in json.loads(filtered.stdout)["citations"]} == {"EIRNS"}
     ev = newsdesk("eval", "seeds", "--index", str(idx), "--limit", "5", "--report", str(tmp_path / "rep"),
                   "--predictions", str(tmp_path / "p.jsonl"))
     assert ev.returncode == 0, ev.stderr
