@@ -261,10 +261,12 @@ def build_app(desk: Desk, access: Access = Access(), storage_secret: str | None 
         box.submit(respond, chat_inputs, chat_outputs, api_visibility="private")
 
         for button, ex in example_buttons:
-            def ask_example(stored_, k_, fusion_, weight_, outlets_, since_, until_, yearless_, ex=ex):
+            def ask_example(stored_, k_, fusion_, weight_, outlets_, since_, until_, yearless_, ev_since_, ev_until_,
+                            ex=ex):
                 out = None
                 for q in (*ex.history, ex.question):
-                    out = respond(q, stored_, k_, fusion_, weight_, outlets_, since_, until_, yearless_)
+                    out = respond(q, stored_, k_, fusion_, weight_, outlets_, since_, until_, yearless_, ev_since_,
+                                  ev_until_)
                     stored_ = out[2]
                 return out
 
