@@ -17,12 +17,12 @@ from pathlib import Path
 
 import numpy as np
 from filelock import FileLock, Timeout
-from tqdm import tqdm
 
 from . import cleaning, metadata, splitting, web
 from .bm25 import SparseBM25, tokenize
 from .duplicates import near_duplicates
 from .embedding import Embedder, embedder_runtime
+from .engines import embed_texts
 from .loading import RawDocument, load_folder
 from .model import Article, Chunk, Sentence
 from .settings import BuildSettings
@@ -81,17 +81,6 @@ def _previous(root: Path, settings: BuildSettings, model: str) -> Snapshot | Non
     if snap.manifest.get("settings") != settings.manifest_settings():
         return None
     return snap
-
-
-def _embed(texts: list[str], embedder: Embedder, progress: bool, what: str, dtype=np.float32,
-           block: int = 4096) -> np.ndarray:
-    """Vectors for texts, encoded a block at a time into one array (no second full-size copy)."""
-    out = np.zeros((len(texts), embedder.dim), dtype)
-    with tqdm(total=len(texts), desc=f"embedding {what}", unit=" texts", disable=not progress or not texts) as bar:
-        for i in range(0, len(texts), block):
-            out[i:i + block] = embedder.encode(texts[i:i + block])
-            bar.update(len(texts[i:i + block]))
-    return out
 
 
 @dataclass
@@ -201,7 +190,7 @@ def _build_locked(paths: list[Path], root: Path, settings: BuildSettings, embedd
     new_chunks, new_sentences = chunks[first_new_chunk:], sentences[first_new_sentence:]
     report.embedded = len(new_chunks) + len(new_sentences)
     report.reused = len(kept.chunks) + len(kept.sentences)
-    chunk_vecs = done.chunk_vecs if done is not None else _embed([c.text for c in new_chunks], embedder, progress, "chunks")
+    chunk_vecs = done.chunk_vecs if done is not None else embed_texts([c.text for c in new_chunks], embedder, progress, "chunks")
     new_tokens = (tokenize(c.text) for c in new_chunks)  # one chunk's tokens at a time: lists of all held GBs
     if appending and (len(chunks) <= settings.exact_search_max) == (previous.manifest["faiss"]["chunks"] == "flat"):
         chunk_index, kind = previous.chunk_index, previous.manifest["faiss"]["chunks"]
@@ -216,7 +205,7 @@ def _build_locked(paths: list[Path], root: Path, settings: BuildSettings, embedd
         bm25 = (previous.bm25.select(kept.chunk_rows) if previous else SparseBM25.build([], settings.bm25_k1, settings.bm25_b)
                 ).extend(new_tokens)
     # sentences after FAISS is built and the chunk vectors are freed: the two never peak together
-    sent_vecs = done.sent_vecs if done is not None else _embed([s.text for s in new_sentences], embedder, progress, "sentences", np.float16)
+    sent_vecs = done.sent_vecs if done is not None else embed_texts([s.text for s in new_sentences], embedder, progress, "sentences", np.float16)
     if len(kept.sentence_rows):
         everything = len(kept.sentence_rows) == len(previous.sentences)  # appending: no gathered copy
         old = previous.sentence_vectors if everything else previous.sentence_vectors[kept.sentence_rows]
