@@ -157,11 +157,16 @@ def load_folder(paths: list[Path]) -> LoadResult:
             raise FileNotFoundError(f"no such file or folder: {root}")
         for path in _iter_files(root, result):
             _read_file(path, result)
+    result.documents = first_of_each_id(result.documents, result)
+    return result
+
+
+def first_of_each_id(docs: list[RawDocument], result: LoadResult) -> list[RawDocument]:
+    """The documents in order, each id once: a later document with an id already seen is skipped (and said)."""
     unique: dict[str, RawDocument] = {}
-    for doc in result.documents:
+    for doc in docs:
         if doc.id in unique:
             result.skip(doc.source, f"duplicate article id {doc.id!r} (first: {unique[doc.id].source})")
             continue
         unique[doc.id] = doc
-    result.documents = list(unique.values())
-    return result
+    return list(unique.values())

@@ -19,7 +19,7 @@ import numpy as np
 
 from .embedding import Embedder
 from .engines import Processed, shift, split_article
-from .loading import LoadResult, RawDocument, _iter_files, _read_file
+from .loading import LoadResult, RawDocument, _iter_files, _read_file, first_of_each_id
 from .model import Article, Chunk, Sentence
 from .settings import BuildSettings
 
@@ -155,17 +155,13 @@ class RayEngine:
         except BaseException:
             self.stop()
             raise
-        unique: dict[str, RawDocument] = {}
+        docs = []
         for r in sorted(rows, key=lambda r: (r["order"], r["n"])):  # file order, as load_folder: the first id wins
             if r["skip"]:
                 result.skipped.append(tuple(json.loads(r["skip"])))
-                continue
-            doc = RawDocument(**json.loads(r["doc"]))
-            if doc.id in unique:
-                result.skip(doc.source, f"duplicate article id {doc.id!r} (first: {unique[doc.id].source})")
-                continue
-            unique[doc.id] = doc
-        result.documents = list(unique.values())
+            else:
+                docs.append(RawDocument(**json.loads(r["doc"])))
+        result.documents = first_of_each_id(docs, result)
         return result
 
     def process(self, docs: list[RawDocument], first_sentence: int, settings: BuildSettings,

@@ -19,7 +19,7 @@ from assistant.guard import failure_message, is_failure
 from assistant.settings import AskSettings
 
 from .render import confidence_text as confidence_words
-from .render import display_date, esc, groups_markdown, quoted, resolved_date_line, short_title
+from .render import citation_line, esc, groups_markdown, quoted, resolved_date_line
 
 log = logging.getLogger(__name__)
 VERSION = 1
@@ -75,15 +75,6 @@ def _marker(pos: int, n: int) -> str:
 def _flat(text: str) -> str:
     """A passage on one line, so that its paragraphs stay inside their list item."""
     return re.sub(r"\s+", " ", text).strip()
-
-
-def citation_line(c: Citation) -> str:
-    parts = [c.outlet or "unknown outlet", display_date(c.date)]
-    if c.dateline:
-        parts.append(c.dateline)
-    if c.speaker:
-        parts.append(f"{c.speaker} speaking")
-    return f"{' · '.join(parts)} — {short_title(c.title or c.article_id)}"
 
 
 def extras_markdown(ans: Answer) -> str:

@@ -33,14 +33,19 @@ def display_date(iso: str | None) -> str:
     return f"{text}, {time}" if time else text
 
 
-def citation_label(c: Citation) -> str:
-    """One line naming a citation: "[1] TASS · 10 January 2022, 23:10 · GENEVA · Ryabkov speaking — title"."""
+def citation_line(c: Citation) -> str:
+    """A citation's source in one line: "TASS · 10 January 2022, 23:10 · GENEVA · Ryabkov speaking — title"."""
     parts = [c.outlet or "unknown outlet", display_date(c.date)]
     if c.dateline:
         parts.append(c.dateline)
     if c.speaker:
         parts.append(f"{c.speaker} speaking")
-    return f"[{c.number}] {' · '.join(parts)} — {short_title(c.title or c.article_id)}"
+    return f"{' · '.join(parts)} — {short_title(c.title or c.article_id)}"
+
+
+def citation_label(c: Citation) -> str:
+    """One line naming a numbered citation: "[1] " and its citation_line."""
+    return f"[{c.number}] {citation_line(c)}"
 
 
 def short_title(title: str, limit: int = 90) -> str:
