@@ -13,6 +13,7 @@ from pathlib import Path
 from assistant.qtypes import question_type
 
 SEEDS_QA = Path(__file__).with_name("seeds_qa.jsonl")
+SPLIT_NAMES = ("squad-validation", "squad-test")
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,22 @@ def load_squad(path: Path) -> Dataset:
         data = json.loads(raw)["data"]
     except (json.JSONDecodeError, KeyError, TypeError):
         raise DatasetError(f"{path} is not SQuAD JSON (no 'data' list)") from None
+    return squad_dataset(path.stem, data, hashlib.sha256(raw).hexdigest())
+
+
+def load_split(name: str) -> Dataset:
+    """A held-out split of SQuAD train (eval/splits.py) as a dataset: "squad-validation" or "squad-test"
+    (the sealed test slice, for final reports only), every question of its articles."""
+    from eval.splits import SQUAD_TRAIN, load_articles, sha256, split
+
+    which = name.removeprefix("squad-")
+    if not SQUAD_TRAIN.is_file():
+        raise DatasetError(f"{name} needs the SQuAD train file at {SQUAD_TRAIN}")
+    return squad_dataset(name, split(load_articles(SQUAD_TRAIN), which), f"{sha256(SQUAD_TRAIN)}:{which}")
+
+
+def squad_dataset(name: str, data: list[dict], digest: str) -> Dataset:
+    """SQuAD articles as a dataset: a document a paragraph, a question a qa (v2.0's impossible ones unanswerable)."""
     questions, documents = [], []
     for article in data:
         title = article["title"]
@@ -93,11 +110,14 @@ def load_squad(path: Path) -> Dataset:
                 answers = tuple(dict.fromkeys(a["text"] for a in qa.get("answers", [])))
                 questions.append(Question(id=qa["id"], question=qa["question"], answers=() if impossible else answers,
                                           sources=() if impossible else (doc_id,), answerable=not impossible))
-    return Dataset(path.stem, questions, documents, hashlib.sha256(raw).hexdigest())
+    return Dataset(name, questions, documents, digest)
 
 
 def load_dataset(path: Path | str) -> Dataset:
-    """A seeds-format .jsonl or a SQuAD .json file; "seeds" names the shipped seeds set."""
+    """A seeds-format .jsonl or a SQuAD .json file; "seeds" names the shipped seeds set, "squad-validation"
+    and "squad-test" the held-out splits of SQuAD train."""
+    if str(path) in SPLIT_NAMES:
+        return load_split(str(path))
     path = SEEDS_QA if str(path) == "seeds" else Path(path)
     if not path.is_file():
         raise DatasetError(f"no such dataset file: {path}")

@@ -3,7 +3,7 @@
 The last HELD_OUT articles of SQUAD_TRAIN (20 distinct titles) were never trained on by any stage of the
 shipped reader. They split in two, by title:
 - VALIDATION (the first half): early stopping, calibration, reading and retrieval sweeps.
-- TEST (the second half): sealed; read only for a final report (`newsdesk eval ... --split test`).
+- TEST (the second half): sealed; read only for a final report (`newsdesk eval squad-test`).
   Before this split existed (stages 1-2), all 20 were used as validation for sweeps and
   calibration; no weights were ever trained on them.
 """

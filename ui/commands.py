@@ -76,7 +76,8 @@ def _ask_options(p: argparse.ArgumentParser) -> None:
 
 def runtime_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--runtime", choices=["torch", "onnx", "onnx-int8"],
-                   help="what runs the embedder and the reader (default torch; README, speed section)")
+                   help="what runs the embedder and the reader (default onnx-int8; torch is the fallback; "
+                        "README, speed section)")
 
 
 def _filters(args: argparse.Namespace):
@@ -254,7 +255,9 @@ def _add_commands(sub) -> None:
     c.set_defaults(func=cmd_chat)
 
     e = sub.add_parser("eval", help="evaluate on a Q&A set (seeds JSONL or SQuAD JSON)")
-    e.add_argument("dataset", help="a .jsonl Q&A file, a SQuAD .json file, 'seeds', or 'dates' (date resolution)")
+    e.add_argument("dataset", help="a .jsonl Q&A file, a SQuAD .json file, 'seeds', 'squad-validation' or "
+                                      "'squad-test' (SQuAD train's held-out splits; test is sealed for final reports), "
+                                      "or 'dates' (date resolution)")
     e.add_argument("--index", help="index to ask (default: the dataset's own cached index, or the default index)")
     e.add_argument("--predictions", help="write predictions JSONL here")
     e.add_argument("--report", help="write report.json, report.md and plots into this folder")

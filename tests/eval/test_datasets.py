@@ -66,3 +66,26 @@ def test_paragraph_corpus_for_the_tuning_scripts(tmp_path):
     assert n == 2 and [d["id"] for d in docs] == ["Vienna-000", "Vienna-001"]
     assert qs == [("Where?", ["Vienna"], "Vienna-000"), ("When?", ["Friday"], "Vienna-001"),
                   ("What ended?", ["They"], "Vienna-001")]
+
+
+def test_held_out_splits_load_by_name_and_only_their_articles(tmp_path, monkeypatch):
+    import json
+
+    import eval.splits as splits
+    from eval.datasets import load_dataset
+
+    def article(title):
+        return {"title": title, "paragraphs": [{"context": f"{title} was founded in 1900.", "qas": [
+            {"id": f"{title}-q", "question": f"When was {title} founded?",
+             "answers": [{"text": "1900", "answer_start": len(title) + 17}]}]}]}
+
+    titles = ["Trained_article", splits.VALIDATION_TITLES[0], splits.TEST_TITLES[0]]
+    data = tmp_path / "train.json"
+    data.write_text(json.dumps({"version": "1.1", "data": [article(t) for t in titles]}))
+    monkeypatch.setattr(splits, "SQUAD_TRAIN", data)
+    test = load_dataset("squad-test")
+    assert test.name == "squad-test" and [q.id for q in test.questions] == [f"{splits.TEST_TITLES[0]}-q"]
+    assert [d["id"] for d in test.documents] == [f"{splits.TEST_TITLES[0]}-000"]
+    assert test.questions[0].answers == ("1900",) and test.questions[0].sources == (f"{splits.TEST_TITLES[0]}-000",)
+    val = load_dataset("squad-validation")
+    assert [q.id for q in val.questions] == [f"{splits.VALIDATION_TITLES[0]}-q"] and val.digest != test.digest
