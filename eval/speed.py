@@ -10,6 +10,7 @@ search-only point (vectors drawn from real ones, no embedding) for search latenc
 """
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import resource
@@ -108,10 +109,11 @@ def _subprocess(*args: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def build_in_process(corpus: Path, root: Path, runtime: str, interleave_torch: bool = False) -> dict:
+def build_in_process(corpus: Path, root: Path, runtime: str, torch_every: int = 0) -> dict:
     """Build (or grow) the index in its own process: seconds, texts embedded, and that process's peak RSS
-    (which counts the torch model too when interleave_torch measures the raw torch encode beside it)."""
-    return _subprocess("build", str(corpus), str(root), runtime, *(["interleave"] if interleave_torch else []))
+    (which counts the torch model too when torch_every > 0 times the raw torch encode of every
+    torch_every-th text beside it)."""
+    return _subprocess("build", str(corpus), str(root), runtime, *([str(torch_every)] if torch_every else []))
 
 
 def serve_in_process(root: Path, runtime: str, n_questions: int) -> dict:
@@ -303,14 +305,15 @@ class Interleaved:
         return self.fast.encode_query(text)
 
 
-def _main_build(corpus: str, root: str, runtime: str, interleave: str = "") -> dict:
+def _main_build(corpus: str, root: str, runtime: str, torch_every: str = "") -> dict:
     from index.build import build_index
     from index.embedding import load_embedder
 
     settings = BuildSettings(runtime=runtime)
     embedder = load_embedder(settings.model, settings.embed_batch, runtime)
+    interleave = int(torch_every or 0) > 0
     if interleave:
-        embedder = Interleaved(embedder, load_embedder(settings.model, settings.embed_batch, "torch"))
+        embedder = Interleaved(embedder, load_embedder(settings.model, settings.embed_batch, "torch"), int(torch_every))
     report = build_index([Path(corpus)], Path(root), settings, embedder)
     build_s = report.seconds - (embedder.reference_s if interleave else 0.0)
     out = {"build_s": round(build_s, 2), "embedded": report.embedded, "chunks": report.chunks,
@@ -328,7 +331,8 @@ def _main_serve(root: str, runtime: str, n: int) -> dict:
 
     assistant = open_assistant(Path(root), AskSettings(), ReaderSettings(kind=ReaderKind.TRAINED, runtime=runtime),
                                runtime=runtime)
-    for q in bench_questions(n):
+    questions = bench_questions(n)
+    for q in itertools.islice(itertools.cycle(questions), n):  # n answers, repeating the set past its size
         assistant.ask(q)
     return {"serve_peak_rss_mb": _rss_mb(), "torch_imported": "torch" in sys.modules, "runtime": runtime}
 
