@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from index.bm25 import tokenize
+from index.settings import DEFAULT_RUNTIME
 from index.store_api import Store
 
 from ..answer import AnswerCandidate, Passage
@@ -51,11 +52,11 @@ class SpanReader:
         self.ranker = ranker
 
     @classmethod
-    def load(cls, folder: Path, quantize: bool = False, runtime: str = "torch",
+    def load(cls, folder: Path, quantize: bool = False, runtime: str = DEFAULT_RUNTIME,
              ranker: Logistic | None = None) -> "SpanReader":
-        from index.runtime import QaModel, QaTokenizer, Runtime
+        from index.runtime import QaModel, QaTokenizer, Runtime, available
 
-        model = QaModel(folder, Runtime(runtime))
+        model = QaModel(folder, available(runtime))
         if model.runtime.is_onnx:  # transformers' AutoTokenizer imports torch: 0.3+ GB a server need not hold
             tokenizer = QaTokenizer(folder)
         else:
@@ -146,8 +147,8 @@ class SpanReader:
                 "span_logp": max(logp, -20.0) / 10, "null_gap": float(np.clip(gap, -20, 20)) / 10,
                 "retrieval": p.score, "inv_rank": 1.0 / p.rank,
                 "lex": lexical_overlap(q_tokens, set(tokenize(sent.text)), store),
-                "type_bad": float(bool(kind) and not _has_type(kind, sent.text, a_start - sent.start, a_end - sent.start)),
                 "dense": sent_cos[sid],
+                **type_features(kind, sent.text, a_start - sent.start, a_end - sent.start),
             }
             if self.ranker is not None:
                 score = self.ranker(feats)
@@ -161,6 +162,18 @@ class SpanReader:
             if key not in best or c.score > best[key].score:
                 best[key] = c
         return sorted(best.values(), key=lambda c: (-c.score, c.sentence_id))
+
+
+def type_features(kind: str | None, sentence: str, start: int, end: int) -> dict[str, float]:
+    """Whether the span misses the type the question asks for: overall ("type_bad", for confidence) and
+    per kind, so the ranker can weigh a wrong date or number (rarely right) apart from a span that is
+    not a capitalised name (often right: "which" answers are common nouns as often as names)."""
+    bad = float(bool(kind) and not _has_type(kind, sentence, start, end))
+    group = "name" if kind == "place" else kind
+    return {"type_bad": bad, **{f"type_bad_{g}": bad if g == group else 0.0 for g in TYPE_GROUPS}}
+
+
+TYPE_GROUPS = ("date", "number", "name")
 
 
 def _has_type(kind: str, sentence: str, start: int, end: int) -> bool:

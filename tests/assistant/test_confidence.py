@@ -6,6 +6,7 @@ from assistant.answer import AnswerCandidate
 from assistant.calibration import Calibration
 from assistant.pipeline import features, tier_of
 from assistant.readers.ranking import Logistic
+from assistant.readers.span import type_features
 from assistant.settings import AskSettings
 from eval.experiments.calibrate import fit_logistic, thresholds
 
@@ -33,7 +34,20 @@ def test_candidates_come_from_several_passages_ranked_by_the_fitted_ranker(seed_
     t = seed_assistant.trace("When was the INF Treaty signed?", settings=seed_assistant.settings.with_(abstain=False))
     read = {c.sentence_id for c in t.candidates}
     assert len(read) > 1 and t.candidates[0].score == max(c.score for c in t.candidates)
-    assert {"span_logp", "null_gap", "retrieval", "type_bad"} <= set(t.candidates[0].features)
+    assert {"span_logp", "null_gap", "retrieval", "type_bad", "type_bad_date"} <= set(t.candidates[0].features)
+
+
+def test_type_features_mark_a_span_of_the_wrong_kind_by_kind():
+    s = "Talks in Geneva on January 10 ended after three rounds."
+    place, date, count = (s.index(x) for x in ("Geneva", "January 10", "three"))
+    assert type_features("date", s, date, date + 10) == \
+        {"type_bad": 0.0, "type_bad_date": 0.0, "type_bad_number": 0.0, "type_bad_name": 0.0}
+    assert type_features("date", s, place, place + 6)["type_bad_date"] == 1.0
+    wrong_number = type_features("number", s, place, place + 6)
+    assert wrong_number["type_bad_number"] == 1.0 and wrong_number["type_bad_date"] == 0.0
+    assert type_features("place", s, count, count + 5)["type_bad_name"] == 1.0
+    assert type_features(None, s, count, count + 5)["type_bad"] == 0.0
+
 
 
 def _cand(sid, start, score):
@@ -73,6 +87,26 @@ def test_thresholds_meet_the_stated_objective():
     assert not band.any() or y[band].mean() >= 0.5
     on = np.array([k == "on-topic" for k in kinds])
     assert (p[on] >= possible_at).mean() <= 0.3
+
+
+def test_a_small_dip_under_the_answer_threshold_does_not_end_the_possible_tier():
+    # answers at 0.9+ all right; just under, two wrong; lower down, a band that is mostly right
+    p = np.array([0.95] * 20 + [0.8] * 3 + [0.6] * 10 + [0.1] * 10)
+    y = np.array([1.0] * 20 + [0.0] * 3 + [1.0] * 8 + [0.0] * 2 + [0.0] * 10)
+    kinds = ["answerable"] * 33 + ["on-topic"] * 10
+    answer_at, possible_at = thresholds(p, y, kinds)
+    assert answer_at == 0.95 and possible_at == 0.6
+
+
+def test_the_ranker_fit_caps_the_type_weights():
+    from eval.experiments.calibrate import TYPE_WEIGHT_CAP
+
+    rng = np.random.default_rng(1)
+    x = np.column_stack([rng.normal(size=400), rng.random(400) < 0.2])  # the second feature says nothing here
+    y = (x[:, 0] + rng.normal(0, 0.5, 400) > 0).astype(float)
+    free, _ = fit_logistic(x, y)
+    capped, _ = fit_logistic(x, y, upper=np.array([np.inf, TYPE_WEIGHT_CAP]))
+    assert free[1] > TYPE_WEIGHT_CAP and capped[1] == TYPE_WEIGHT_CAP and capped[0] > 1
 
 
 def test_fit_logistic_separates_a_separable_feature():
