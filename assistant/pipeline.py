@@ -9,6 +9,7 @@ from pathlib import Path
 from index.bm25 import tokenize
 from index.dates import answer_dates
 from index.newsindex import NewsIndex
+from index.settings import DEFAULT_RUNTIME
 from index.store_api import Filters, Store
 
 from .answer import Answer, AnswerCandidate, Citation, Passage
@@ -185,11 +186,14 @@ class Assistant:
             answer = self._abstain(question, query, passages, confidence, note)
         else:
             answer = self._answer(question, query, best, passages, confidence, note)
-            # sources side by side: the other retrieved passages too (often other articles), read apart
-            more = self.reader.read(question, query, passages[n_read:s.top_k], self.store, retrieval.qvec) \
-                if s.top_k > n_read else []
+            # sources side by side: the other retrieved passages of articles not read yet, read apart (a
+            # further passage of an article already read is the same source; reading it cost a third of
+            # the answer's time)
+            read = {p.article_id for p in passages[:n_read]}
+            others = [p for p in passages[n_read:s.top_k] if p.article_id not in read]
+            more = self.reader.read(question, query, others, self.store, retrieval.qvec) if others else []
             answer = replace(answer, tier="possible" if tier == "abstained" else tier,
-                             groups=group_answers(list(candidates) + list(more), self.store, question))
+                             groups=group_answers(list(candidates) + list(more), self.store, question, retrieval.qvec))
         return Trace(question, query, retrieval, candidates, feats, answer)
 
     def _answer(self, question: str, query: str, best: AnswerCandidate, passages: list[Passage],
@@ -215,6 +219,6 @@ class Assistant:
 
 def open_assistant(root: Path, settings: AskSettings = AskSettings(),
                    reader_settings: ReaderSettings = ReaderSettings(), embed_batch: int = 64,
-                   runtime: str = "torch") -> Assistant:
+                   runtime: str = DEFAULT_RUNTIME) -> Assistant:
     """Load the index folder at root (verified) with its embedder (on runtime) and the configured reader."""
     return Assistant(NewsIndex(root, embed_batch=embed_batch, runtime=runtime), settings, reader_settings=reader_settings)

@@ -10,6 +10,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from index.settings import DEFAULT_RUNTIME
+
 
 class Fusion(str, Enum):
     """How BM25 and dense scores are fused (assistant/retrieval.py)."""
@@ -40,7 +42,7 @@ class ReaderSettings:
     kind: ReaderKind = ReaderKind.AUTO
     path: Path | None = None  # the trained reader's folder; None: the shipped one
     int8: bool = False  # PyTorch's dynamic int8 quantization of the trained reader (torch runtime only)
-    runtime: str = "torch"  # index.runtime.Runtime: torch, onnx or onnx-int8 (README, speed section)
+    runtime: str = DEFAULT_RUNTIME  # index.runtime.Runtime: torch, onnx or onnx-int8 (README, speed section)
 
     def folder(self) -> Path:
         return Path(self.path) if self.path else shipped_reader_dir()

@@ -22,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 from dateutil import parser as dateparser
 
 from index.bm25 import tokenize
@@ -165,14 +166,16 @@ def _key(kind: str, span: str, article) -> tuple[str, str]:
     return _name_key(span), "the same name, up to spelling"
 
 
-def group_answers(candidates: list[AnswerCandidate], index: Store, question: str) -> tuple[AnswerGroup, ...]:
+def group_answers(candidates: list[AnswerCandidate], index: Store, question: str,
+                  qvec: np.ndarray | None = None) -> tuple[AnswerGroup, ...]:
     """Group the reader's candidates (best first; candidates[0] is the answer given) by what they name,
-    and mark the groups that disagree. Empty when there is nothing to set side by side."""
+    and mark the groups that disagree. Empty when there is nothing to set side by side. qvec: the
+    question's vector when the caller has it (the pipeline's retrieval did embed it)."""
     spans = [c for c in candidates if c.start is not None and c.end is not None and c.end > c.start]
     if not spans or candidates[0].start is None:
         return ()
     best = spans[0]
-    qvec = index.embed_query(question)
+    qvec = index.embed_query(question) if qvec is None else qvec
     dense = index.sentence_vectors([c.sentence_id for c in spans]) @ qvec
     rel = {id(c): 0.5 * _relevance(question, index.sentences[c.sentence_id].text, index) + 0.5 * max(float(d), 0.0)
            for c, d in zip(spans, dense)}

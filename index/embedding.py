@@ -10,7 +10,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .settings import DEFAULT_MODEL
+from .settings import DEFAULT_MODEL, DEFAULT_RUNTIME
 
 log = logging.getLogger(__name__)
 
@@ -111,19 +111,20 @@ class FakeEmbedder:
         return self._vector(text)
 
 
-def load_embedder(name: str, batch_size: int = 64, runtime: str = "torch") -> Embedder:
+def load_embedder(name: str, batch_size: int = 64, runtime: str = DEFAULT_RUNTIME) -> Embedder:
     """The embedder for a model name or path, run by torch, onnx or onnx-int8 (index/runtime.py);
     "fake-hash-64" is the test embedder."""
     if name.startswith("fake-hash-"):
         return FakeEmbedder(int(name.rsplit("-", 1)[1]), name)
-    from .runtime import OnnxEmbedder, Runtime
+    from .runtime import OnnxEmbedder, available
 
-    if Runtime(runtime).is_onnx:
+    runtime = available(runtime)
+    if runtime.is_onnx:
         path = resolve_model(name)
         if not (Path(path) / "config.json").is_file():
             raise ModelError(f"model folder not found: {path} (the ONNX runtime needs a local model folder)")
         try:
-            return OnnxEmbedder(name, Path(path), Runtime(runtime), batch_size)
+            return OnnxEmbedder(name, Path(path), runtime, batch_size)
         except (ValueError, RuntimeError) as e:
             raise ModelError(str(e)) from None
     return SentenceTransformerEmbedder(name, batch_size)

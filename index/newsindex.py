@@ -9,6 +9,7 @@ import numpy as np
 
 from .embedding import Embedder, load_embedder
 from .model import Article, Chunk, Sentence
+from .settings import DEFAULT_RUNTIME
 from .store import read_snapshot
 from .store_api import Filters
 
@@ -32,7 +33,8 @@ class NewsIndex:
 
     kind = "folder"
 
-    def __init__(self, root: Path, embedder: Embedder | None = None, embed_batch: int = 64, runtime: str = "torch"):
+    def __init__(self, root: Path, embedder: Embedder | None = None, embed_batch: int = 64,
+                 runtime: str = DEFAULT_RUNTIME):
         self.root = Path(root)
         snap = read_snapshot(self.root, expect_model=embedder.name if embedder else None)
         self.manifest = snap.manifest

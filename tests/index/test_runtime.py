@@ -51,14 +51,15 @@ def test_onnx_vectors_match_torch_within_the_stated_tolerance(real_embedder, see
     from index.embedding import load_embedder
 
     sentences = [s.text for _, sents in seed_prepared.values() for s in sents]
-    ref = real_embedder.encode(sentences)
+    torch = load_embedder(real_embedder.name, runtime="torch")
+    ref = torch.encode(sentences)
     fp32 = load_embedder(real_embedder.name, runtime="onnx").encode(sentences)
     int8 = load_embedder(real_embedder.name, runtime="onnx-int8")
     cos8 = (int8.encode(sentences) * ref).sum(1)
     assert ((fp32 * ref).sum(1) > 0.9999).all()
     assert cos8.min() >= INT8_MIN_COSINE and cos8.mean() >= 0.985
     q = sentences[3]
-    assert float(int8.encode_query(q) @ real_embedder.encode_query(q)) >= INT8_MIN_COSINE
+    assert float(int8.encode_query(q) @ torch.encode_query(q)) >= INT8_MIN_COSINE
 
 
 @pytest.mark.slow
@@ -116,3 +117,25 @@ def test_manifest_names_the_runtime_and_a_runtime_change_does_not_rebuild(seeds_
     assert model["runtime"] == "fake" and model["runtimes"] == ["fake"]
     # vectors of every runtime are within the stated tolerance: another runtime reuses the index
     assert is_current([seeds_copy], tmp_path / "idx", settings.with_(runtime="onnx-int8"))
+
+
+def test_an_onnx_runtime_falls_back_to_torch_where_onnxruntime_is_missing(monkeypatch, caplog):
+    import importlib.util
+
+    from index.runtime import Runtime, available
+
+    assert available("onnx-int8") is Runtime.ONNX_INT8 and available("torch") is Runtime.TORCH
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "onnxruntime" else real(name, *a))
+    with caplog.at_level("WARNING"):
+        assert available("onnx-int8") is Runtime.TORCH
+    assert "not installed" in caplog.text
+
+
+def test_the_default_runtime_is_onnx_int8_and_the_reader_export_uses_reduce_range():
+    from assistant.settings import ReaderSettings, shipped_reader_dir
+    from index.settings import DEFAULT_RUNTIME, BuildSettings
+
+    assert BuildSettings().runtime == ReaderSettings().runtime == DEFAULT_RUNTIME == "onnx-int8"
+    reader = ensure_export(shipped_reader_dir(), "qa", Runtime.ONNX_INT8).manifest  # the shared cache
+    assert "reduce_range" in reader["quantization"]
