@@ -7,11 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.runtime import Runtime, ensure_export, log_softmax
+from index.runtime import INT8_MIN_COSINE, Runtime, ensure_export, log_softmax
 
 ROOT = Path(__file__).resolve().parents[2]
-# The tolerance README states for mixing runtimes (measured on the seeds' sentences: README, speed section)
-INT8_MIN_COSINE = 0.97
 
 
 def test_log_softmax_matches_the_definition():
