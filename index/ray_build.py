@@ -98,13 +98,12 @@ def texts_of(row: dict) -> list[dict]:
 class EmbedActor:
     """Embed stage: one model load per worker, then batches of texts."""
 
-    def __init__(self, model: str, batch_size: int = EMBED_BATCH, threads: int = 1):
-        import torch
-
+    def __init__(self, model: str, runtime: str, batch_size: int = EMBED_BATCH, threads: int = 1):
         from .embedding import load_embedder
 
-        torch.set_num_threads(threads)
-        self.embedder = load_embedder(model, batch_size)
+        os.environ["NEWSDESK_THREADS"] = str(threads)  # ONNX Runtime and torch (index/runtime.py) read it
+        # the build's runtime, not the default: an index records one runtime for all its vectors
+        self.embedder = load_embedder(model, batch_size, runtime)
 
     def __call__(self, batch: dict) -> dict:
         vecs = self.embedder.encode(list(batch["text"]))
@@ -182,7 +181,7 @@ class RayEngine:
             # materialized before the actors start: the pool holds every CPU it is given, and a
             # streaming flat_map behind it would wait for one forever on a small machine
             texts_ds = prepared_ds.flat_map(texts_of).materialize()
-            vectors_ds = (texts_ds.map_batches(EmbedActor, fn_constructor_kwargs={"model": settings.model},
+            vectors_ds = (texts_ds.map_batches(EmbedActor, fn_constructor_kwargs={"model": settings.model, "runtime": settings.runtime},
                                        compute=ActorPoolStrategy(size=self.workers), batch_size=EMBED_BATCH,
                                        batch_format="numpy"))
             prepared = sorted(prepared_ds.take_all(), key=lambda r: r["pos"])
