@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import random
 import resource
 import subprocess
@@ -102,8 +103,9 @@ def corpus_texts(folder: Path, n: int, seed: int = 3) -> list[str]:
     return random.Random(seed).sample(texts, min(n, len(texts)))
 
 
-def _subprocess(*args: str) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "eval.speed", *args], capture_output=True, text=True)
+def _subprocess(*args: str, env: dict | None = None) -> dict:
+    proc = subprocess.run([sys.executable, "-m", "eval.speed", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
     if proc.returncode != 0:
         raise RuntimeError(f"eval.speed {args[0]} failed: {(proc.stderr.strip().splitlines() or ['?'])[-1]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -113,7 +115,9 @@ def build_in_process(corpus: Path, root: Path, runtime: str, torch_every: int = 
     """Build (or grow) the index in its own process: seconds, texts embedded, and that process's peak RSS
     (which counts the torch model too when torch_every > 0 times the raw torch encode of every
     torch_every-th text beside it)."""
-    return _subprocess("build", str(corpus), str(root), runtime, *([str(torch_every)] if torch_every else []))
+    # a build uses every core, as `newsdesk index build` does; serving measures one thread a call (the server's)
+    return _subprocess("build", str(corpus), str(root), runtime, *([str(torch_every)] if torch_every else []),
+                       env={"NEWSDESK_THREADS": str(os.cpu_count() or 1)})
 
 
 def serve_in_process(root: Path, runtime: str, n_questions: int) -> dict:
@@ -277,7 +281,7 @@ def _real_vectors(out: Path, n_texts: int = 1000) -> tuple[np.ndarray, np.ndarra
 
 def _main_search(n: int, out: Path) -> dict:
     real, queries = _real_vectors(out)
-    return search_only(n, real, queries, hnsw=n <= 200_000)
+    return search_only(n, real, queries)  # HNSW at every size: at 1M its build takes about half an hour
 
 
 class Interleaved:
