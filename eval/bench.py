@@ -48,8 +48,9 @@ def run_one(n_chunks: int, out: Path, n_questions: int = 200) -> dict:
     n_articles = speed.squad_corpus(n_chunks, folder / "corpus")
     fast_embedder = load_embedder(settings.model, settings.embed_batch, speed.FAST)
     # the raw torch and onnx encodes are timed inside the build, block by block (speed.Interleaved), torch on
-    # every 4th text, fewer at large sizes (about 8k texts are enough for a rate; 78k would add 20 minutes)
-    built = speed.build_in_process(folder / "corpus", folder / "index", speed.FAST, torch_every=max(4, n_chunks // 2500))
+    # every 4th text, fewer at large sizes (a few thousand texts give the rate; a quarter of 100k chunks'
+    # texts would add an hour)
+    built = speed.build_in_process(folder / "corpus", folder / "index", speed.FAST, torch_every=max(4, n_chunks // 500))
     fast_tps, raw_torch = built["raw_encode_texts_per_s"], built["raw_torch_encode_texts_per_s"]
     build_s, build_tps = built["build_s"], built["embedded"] / built["build_s"]
     t0 = time.perf_counter()

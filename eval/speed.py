@@ -14,6 +14,7 @@ import itertools
 import json
 import os
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -59,30 +60,41 @@ def squad_paragraphs() -> list[str]:
     return out
 
 
+RECOMBINED_SENTENCES = 5  # sentences of a recombined article (about two chunks)
+
+
+def _recombined(paras: list[str], seed: int):
+    """Endless articles of RECOMBINED_SENTENCES sentences, each from another paragraph: every chunk text
+    new, though each sentence recurs (beyond the ~35k chunks that SQuAD train's distinct paragraphs hold)."""
+    sentences = [s for p in paras for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])", p) if len(s) > 20]
+    rng = random.Random(seed)
+    while True:
+        yield " ".join(sentences[k] for k in rng.sample(range(len(sentences)), RECOMBINED_SENTENCES))
+
+
 def squad_corpus(n_chunks: int, folder: Path, prefix: str = "bench", n_articles: int | None = None,
                  growth: bool = False) -> int:
     """Articles of distinct SQuAD train paragraphs until they hold about n_chunks chunks (or n_articles
-    articles); growth articles come from the other end of the list, so they never repeat the corpus."""
+    articles); past the ~35k chunks of the distinct paragraphs, articles that recombine their sentences.
+    Growth articles are recombined with another seed, so they never repeat a corpus text (at 100k the
+    corpus holds every paragraph)."""
     from index.build import prepare
     from index.loading import RawDocument
     from index.splitting import make_chunks
 
     paras = squad_paragraphs()
-    if growth:
-        paras = paras[::-1]
+    texts = _recombined(paras, 2) if growth else itertools.chain(paras, _recombined(paras, 1))
     settings = BuildSettings()
     folder.mkdir(parents=True, exist_ok=True)
     lines, chunks = [], 0
-    for i, text in enumerate(paras):
+    for i, text in enumerate(texts):
         if (len(lines) >= n_articles) if n_articles else (chunks >= n_chunks):
             break
         doc_id = f"{prefix}-{i:06d}"
         article, sents = prepare(RawDocument(doc_id, text, ""), settings)
         chunks += len(make_chunks(doc_id, text, sents, 0, article.excluded, settings.chunk_chars, settings.chunk_overlap))
-        lines.append(json.dumps({"id": doc_id, "title": f"Bench paragraph {i}", "text": text}) + "\n")
-    else:
-        if not n_articles and chunks < n_chunks:
-            raise ValueError(f"SQuAD train holds only {chunks} chunks of distinct paragraphs, not {n_chunks}")
+        kind = "paragraph" if i < len(paras) and not growth else "recombined"
+        lines.append(json.dumps({"id": doc_id, "title": f"Bench {kind} {i}", "text": text}) + "\n")
     for part in range(0, len(lines), 2000):
         (folder / f"{prefix}-{part // 2000:03d}.jsonl").write_text("".join(lines[part:part + 2000]))
     return len(lines)

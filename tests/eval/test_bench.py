@@ -24,3 +24,22 @@ def test_small_bench_end_to_end(tmp_path):
         assert 0 < r[f"{stage}_p50_ms"] <= r[f"{stage}_p95_ms"]
     assert "| 150" in table(rows) or f"| {r['chunks']}" in table(rows)
     assert (tmp_path / "bench.json").is_file()
+
+
+def test_past_the_distinct_paragraphs_articles_recombine_their_sentences(monkeypatch, tmp_path):
+    import eval.speed as speed
+
+    paras = ["Alpha one was here all day. Alpha two was there all night. Alpha three went on and on.",
+             "Beta one came late to the party. Beta two left early in the day. Beta three stayed put at home.",
+             "Gamma one sang loud in the choir. Gamma two sang low in the hall. Gamma three was quiet at last."]
+    monkeypatch.setattr(speed, "squad_paragraphs", lambda: paras)
+    monkeypatch.setattr(speed, "RECOMBINED_SENTENCES", 3)
+    n = squad_corpus(12, tmp_path)
+    texts = [json.loads(line)["text"] for line in (tmp_path / "bench-000.jsonl").read_text().splitlines()]
+    assert n == len(texts) > 3 and texts[:3] == paras  # the distinct paragraphs first, then recombined
+    sentences = {s for p in paras for s in p.replace(". ", ".|").split("|")}
+    for t in texts[3:]:
+        parts = t.replace(". ", ".|").split("|")
+        assert len(parts) == 3 and set(parts) <= sentences and len({p.split()[0] for p in parts}) > 1
+    grown = squad_corpus(0, tmp_path / "g", prefix="growth", n_articles=5, growth=True)
+    assert grown == 5
