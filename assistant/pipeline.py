@@ -193,7 +193,8 @@ class Assistant:
             others = [p for p in passages[n_read:s.top_k] if p.article_id not in read]
             more = self.reader.read(question, query, others, self.store, retrieval.qvec) if others else []
             answer = replace(answer, tier="possible" if tier == "abstained" else tier,
-                             groups=group_answers(list(candidates) + list(more), self.store, question, retrieval.qvec))
+                             groups=group_answers(list(candidates) + list(more), self.store, question,
+                                                  retrieval.qvec))
         return Trace(question, query, retrieval, candidates, feats, answer)
 
     def _answer(self, question: str, query: str, best: AnswerCandidate, passages: list[Passage],

@@ -169,8 +169,8 @@ def _key(kind: str, span: str, article) -> tuple[str, str]:
 def group_answers(candidates: list[AnswerCandidate], index: Store, question: str,
                   qvec: np.ndarray | None = None) -> tuple[AnswerGroup, ...]:
     """Group the reader's candidates (best first; candidates[0] is the answer given) by what they name,
-    and mark the groups that disagree. Empty when there is nothing to set side by side. qvec: the
-    question's vector when the caller has it (the pipeline's retrieval did embed it)."""
+    and mark the groups that disagree. Empty when there is nothing to set side by side. qvec: the vector
+    of the question as searched, when the caller has it (the pipeline passes its retrieval's)."""
     spans = [c for c in candidates if c.start is not None and c.end is not None and c.end > c.start]
     if not spans or candidates[0].start is None:
         return ()

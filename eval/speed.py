@@ -217,7 +217,7 @@ def mixed_vectors(real: np.ndarray, n: int, seed: int = 0, block: int = 100_000)
         yield (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
 
 
-def search_only(n: int, real: np.ndarray, queries: np.ndarray, ef_values=(64, 128, 256, 512),
+def search_only(n: int, real: np.ndarray, queries: np.ndarray, ef_values=(64, 128, 256, 512, 1024, 2048),
                 hnsw: bool = True) -> dict:
     """Search latency (one thread, as served), recall@10 by id against exact search, and memory,
     for n vectors drawn from real ones: exact flat search and HNSW (M=32, efConstruction=80)."""

@@ -181,7 +181,8 @@ class RayEngine:
             # materialized before the actors start: the pool holds every CPU it is given, and a
             # streaming flat_map behind it would wait for one forever on a small machine
             texts_ds = prepared_ds.flat_map(texts_of).materialize()
-            vectors_ds = (texts_ds.map_batches(EmbedActor, fn_constructor_kwargs={"model": settings.model, "runtime": settings.runtime},
+            vectors_ds = (texts_ds.map_batches(EmbedActor,
+                                               fn_constructor_kwargs={"model": settings.model, "runtime": settings.runtime},
                                        compute=ActorPoolStrategy(size=self.workers), batch_size=EMBED_BATCH,
                                        batch_format="numpy"))
             prepared = sorted(prepared_ds.take_all(), key=lambda r: r["pos"])

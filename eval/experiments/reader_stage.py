@@ -25,7 +25,8 @@ def main() -> None:
     ap.add_argument("--no-benchmark", action="store_true", help="skip the Super Bowl gold-paragraph row")
     args = ap.parse_args()
     dataset = validation_set(SQUAD_TRAIN, args.questions, Path(".newsdesk/sweep/validation.json"))
-    print("| reader | val gold EM | val gold F1 | val open EM | val open F1 | val open quote hit | SB gold EM | SB gold F1 |")
+    print("| reader | val gold EM | val gold F1 | val open EM | val open F1 | val open quote hit | SB gold EM | "
+          "SB gold F1 |")
     print("|---|---|---|---|---|---|---|---|", flush=True)
     for folder in map(Path, args.readers):
         gold = measure(folder, dataset, gold=True)

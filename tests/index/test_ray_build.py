@@ -59,9 +59,9 @@ def test_ray_build_equals_the_single_process_build(both):
 def test_ray_engine_writes_to_the_milvus_store(tmp_path, seeds_dir, real_embedder):
     pytest.importorskip("pymilvus")
     pytest.importorskip("milvus_lite")
+    from index.build import build_index
     from index.milvus_store import MilvusConfig, MilvusStore, build_milvus
     from index.newsindex import NewsIndex
-    from index.build import build_index
 
     settings = BuildSettings()
     config = MilvusConfig(str(tmp_path / "m.db"))
