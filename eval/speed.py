@@ -273,9 +273,10 @@ def search_only_main(sizes: list[int], out: Path, seeds_index: Path | None = Non
     return rows
 
 
-def _real_vectors(out: Path, n_texts: int = 1000) -> tuple[np.ndarray, np.ndarray]:
-    """Real vectors to draw from (SQuAD train paragraphs' sentences, embedded once and cached under out)
-    and real question vectors (the benchmark's questions)."""
+def _real_vectors(out: Path, n_texts: int = 3000) -> tuple[np.ndarray, np.ndarray]:
+    """Real vectors to draw from (SQuAD train paragraphs, embedded once and cached under out) and real
+    question vectors (the benchmark's questions). 3,000 paragraphs, not 1,000: drawn from 1,000, a
+    million vectors crowd into too few neighbourhoods to say anything about real text."""
     from eval.bench import bench_questions
     from index.embedding import load_embedder
 
