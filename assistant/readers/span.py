@@ -164,6 +164,9 @@ class SpanReader:
         return sorted(best.values(), key=lambda c: (-c.score, c.sentence_id))
 
 
+TYPE_GROUPS = ("date", "number", "name")  # the kinds the ranker weighs apart ("place" counts as a name)
+
+
 def type_features(kind: str | None, sentence: str, start: int, end: int) -> dict[str, float]:
     """Whether the span misses the type the question asks for: overall ("type_bad", for confidence) and
     per kind, so the ranker can weigh a wrong date or number (rarely right) apart from a span that is
@@ -171,9 +174,6 @@ def type_features(kind: str | None, sentence: str, start: int, end: int) -> dict
     bad = float(bool(kind) and not _has_type(kind, sentence, start, end))
     group = "name" if kind == "place" else kind
     return {"type_bad": bad, **{f"type_bad_{g}": bad if g == group else 0.0 for g in TYPE_GROUPS}}
-
-
-TYPE_GROUPS = ("date", "number", "name")
 
 
 def _has_type(kind: str, sentence: str, start: int, end: int) -> bool:
