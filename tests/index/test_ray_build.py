@@ -93,3 +93,20 @@ def test_ray_engine_writes_to_the_folder_store(tmp_path, seeds_copy, real_embedd
     assert list(x.chunks) == list(y.chunks) and x.articles == y.articles
     ids = np.arange(len(x.chunks))
     assert_same_vectors(x.chunk_vectors(ids), y.chunk_vectors(ids), settings.runtime)
+
+
+def test_ray_start_tries_once_more_when_its_node_misses_the_deadline(monkeypatch):
+    from index import ray_build
+
+    calls = []
+
+    def init(**kw):
+        calls.append(kw)
+        if len(calls) == 1:  # what Ray raises when the raylet is late on a loaded machine
+            raise Exception("The current node timed out during startup.")
+
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", init)
+    monkeypatch.setattr(ray, "shutdown", lambda: None)
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    assert ray_build.start_ray() is True and len(calls) == 2
