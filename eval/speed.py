@@ -218,9 +218,10 @@ def mixed_vectors(real: np.ndarray, n: int, seed: int = 0, block: int = 100_000)
 
 
 def search_only(n: int, real: np.ndarray, queries: np.ndarray, ef_values=(64, 128, 256, 512, 1024, 2048),
-                hnsw: bool = True) -> dict:
+                hnsw: bool = True, m: int | None = None, ef_construction: int = 80) -> dict:
     """Search latency (one thread, as served), recall@10 by id against exact search, and memory,
-    for n vectors drawn from real ones: exact flat search and HNSW (M=32, efConstruction=80)."""
+    for n vectors drawn from real ones: exact flat search and HNSW (M=m, default the index's, and
+    ef_construction, default the index's 80)."""
     import faiss
 
     from index.newsindex import search_one
@@ -241,8 +242,9 @@ def search_only(n: int, real: np.ndarray, queries: np.ndarray, ef_values=(64, 12
     row["flat_p50_ms"] = round(_p50(lat), 2)
     if hnsw:
         rss1 = _current_rss_mb()
-        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
+        index = faiss.IndexHNSWFlat(dim, m or HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = ef_construction
+        row.update({"hnsw_m": m or HNSW_M, "hnsw_ef_construction": ef_construction})
         t0 = time.perf_counter()
         for v in mixed_vectors(real, n):
             index.add(v)
@@ -262,12 +264,12 @@ def search_only(n: int, real: np.ndarray, queries: np.ndarray, ef_values=(64, 12
     return row
 
 
-def search_only_main(sizes: list[int], out: Path, seeds_index: Path | None = None) -> list[dict]:
+def search_only_main(sizes: list[int], out: Path, m: int | None = None, ef_construction: int = 80) -> list[dict]:
     """The search-only points, each in its own process (its own peak RSS); rows in out/search-only.json."""
     out.mkdir(parents=True, exist_ok=True)
     rows = []
     for n in sizes:
-        rows.append(_subprocess("search", str(n), str(out)))
+        rows.append(_subprocess("search", str(n), str(out), str(m or 0), str(ef_construction)))
         print(json.dumps(rows[-1]))
         (out / "search-only.json").write_text(json.dumps(rows, indent=2))
     return rows
@@ -292,9 +294,10 @@ def _real_vectors(out: Path, n_texts: int = 3000) -> tuple[np.ndarray, np.ndarra
     return real, queries
 
 
-def _main_search(n: int, out: Path) -> dict:
+def _main_search(n: int, out: Path, m: int = 0, ef_construction: int = 80) -> dict:
     real, queries = _real_vectors(out)
-    return search_only(n, real, queries)  # HNSW at every size (at 1M its build took 139 s on the idle machine)
+    # HNSW at every size (at 1M its build took 139 s on the idle machine)
+    return search_only(n, real, queries, m=m or None, ef_construction=ef_construction)
 
 
 class Interleaved:
@@ -359,7 +362,7 @@ if __name__ == "__main__":
     if cmd == "build":
         print(json.dumps(_main_build(*rest)))
     elif cmd == "search":
-        print(json.dumps(_main_search(int(rest[0]), Path(rest[1]))))
+        print(json.dumps(_main_search(int(rest[0]), Path(rest[1]), *map(int, rest[2:4]))))
     elif cmd == "serve":
         print(json.dumps(_main_serve(rest[0], rest[1], int(rest[2]))))
     else:

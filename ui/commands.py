@@ -396,7 +396,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.search_only:
         from eval.speed import search_only_main
 
-        search_only_main([int(s) for s in args.search_only.split(",")], Path(args.out))
+        search_only_main([int(s) for s in args.search_only.split(",")], Path(args.out), args.hnsw_m,
+                         args.ef_construction)
         return 0
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -419,6 +420,8 @@ def _add_bench(sub) -> None:
                    help="with --index: torch against onnx-int8, interleaved (query embedding, reader, answer)")
     b.add_argument("--search-only", help="vector counts (e.g. 100000,1000000): search latency, recall and memory "
                                          "for vectors drawn from real ones, no embedding")
+    b.add_argument("--hnsw-m", type=int, help="with --search-only: HNSW's M (default the index's)")
+    b.add_argument("--ef-construction", type=int, default=80, help="with --search-only: HNSW's efConstruction")
     runtime_option(b)
     b.add_argument("--stores", help="compare stores instead, e.g. folder,milvus (needs the scale extra)")
     b.add_argument("--engines", default="local", help="with --stores: build engines, e.g. local,ray")

@@ -43,3 +43,16 @@ def test_past_the_distinct_paragraphs_articles_recombine_their_sentences(monkeyp
         assert len(parts) == 3 and set(parts) <= sentences and len({p.split()[0] for p in parts}) > 1
     grown = squad_corpus(0, tmp_path / "g", prefix="growth", n_articles=5, growth=True)
     assert grown == 5
+
+
+def test_search_only_takes_the_graph_settings_and_finds_the_exact_neighbours_of_a_small_set():
+    import numpy as np
+
+    from eval.speed import search_only
+
+    rng = np.random.default_rng(0)
+    real = rng.normal(size=(50, 16)).astype(np.float32)
+    real /= np.linalg.norm(real, axis=1, keepdims=True)
+    row = search_only(500, real, real[:20], ef_values=(64,), m=8, ef_construction=40)
+    assert row["hnsw_m"] == 8 and row["hnsw_ef_construction"] == 40 and row["vectors"] == 500
+    assert row["hnsw_ef64_recall@10"] >= 0.9 and row["flat_p50_ms"] > 0
