@@ -218,14 +218,14 @@ def mixed_vectors(real: np.ndarray, n: int, seed: int = 0, block: int = 100_000)
 
 
 def search_only(n: int, real: np.ndarray, queries: np.ndarray, ef_values=(64, 128, 256, 512, 1024, 2048),
-                hnsw: bool = True, m: int | None = None, ef_construction: int = 80) -> dict:
+                hnsw: bool = True, m: int | None = None, ef_construction: int | None = None) -> dict:
     """Search latency (one thread, as served), recall@10 by id against exact search, and memory,
-    for n vectors drawn from real ones: exact flat search and HNSW (M=m, default the index's, and
-    ef_construction, default the index's 80)."""
+    for n vectors drawn from real ones: exact flat search and HNSW (M and efConstruction: the index's for
+    n vectors, index.store.hnsw_graph, unless given)."""
     import faiss
 
     from index.newsindex import search_one
-    from index.store import HNSW_M
+    from index.store import hnsw_graph
 
     dim = real.shape[1]
     rss0 = _current_rss_mb()
@@ -242,9 +242,11 @@ def search_only(n: int, real: np.ndarray, queries: np.ndarray, ef_values=(64, 12
     row["flat_p50_ms"] = round(_p50(lat), 2)
     if hnsw:
         rss1 = _current_rss_mb()
-        index = faiss.IndexHNSWFlat(dim, m or HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        m_default, ef_default = hnsw_graph(n)
+        m, ef_construction = m or m_default, ef_construction or ef_default
+        index = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = ef_construction
-        row.update({"hnsw_m": m or HNSW_M, "hnsw_ef_construction": ef_construction})
+        row.update({"hnsw_m": m, "hnsw_ef_construction": ef_construction})
         t0 = time.perf_counter()
         for v in mixed_vectors(real, n):
             index.add(v)
@@ -264,12 +266,13 @@ def search_only(n: int, real: np.ndarray, queries: np.ndarray, ef_values=(64, 12
     return row
 
 
-def search_only_main(sizes: list[int], out: Path, m: int | None = None, ef_construction: int = 80) -> list[dict]:
+def search_only_main(sizes: list[int], out: Path, m: int | None = None, ef_construction: int | None = None
+                     ) -> list[dict]:
     """The search-only points, each in its own process (its own peak RSS); rows in out/search-only.json."""
     out.mkdir(parents=True, exist_ok=True)
     rows = []
     for n in sizes:
-        rows.append(_subprocess("search", str(n), str(out), str(m or 0), str(ef_construction)))
+        rows.append(_subprocess("search", str(n), str(out), str(m or 0), str(ef_construction or 0)))
         print(json.dumps(rows[-1]))
         (out / "search-only.json").write_text(json.dumps(rows, indent=2))
     return rows
@@ -294,10 +297,10 @@ def _real_vectors(out: Path, n_texts: int = 3000) -> tuple[np.ndarray, np.ndarra
     return real, queries
 
 
-def _main_search(n: int, out: Path, m: int = 0, ef_construction: int = 80) -> dict:
+def _main_search(n: int, out: Path, m: int = 0, ef_construction: int = 0) -> dict:
     real, queries = _real_vectors(out)
     # HNSW at every size (at 1M its build took 139 s on the idle machine)
-    return search_only(n, real, queries, m=m or None, ef_construction=ef_construction)
+    return search_only(n, real, queries, m=m or None, ef_construction=ef_construction or None)
 
 
 class Interleaved:

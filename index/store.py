@@ -29,10 +29,18 @@ FORMAT_VERSION = 2
 _JSONL = ("articles.jsonl", "sentences.jsonl", "chunks.jsonl")
 _FAISS = ("chunks.faiss",)
 _VECTORS = "sentence_vectors.npy"
-HNSW_M = 32
-# efSearch 512: tie-aware recall@10 0.958 / 0.974 / 0.980 at 128 / 256 / 512 on the 100k bench index,
-# 0.45 / 0.93 / 1.71 ms a query (eval/RESULTS.md)
+# efSearch 512: recall@10 by id 0.999 at 100k vectors (1.34 ms a query) and, with the denser graph
+# below, 0.986 at 1M (1.69 ms); `newsdesk bench --search-only`, eval/results/search-only.json
 HNSW_EF_SEARCH = 512
+# The graph by size: M 32 / efConstruction 80 reaches 0.999 at 100k but tops out at 0.94 at 1M even at
+# efSearch 2048; M 48 / efConstruction 200 reaches 0.986 there at efSearch 512 (its build took 443 s
+# against 139 s, +126 MB), so the denser graph from DENSE_GRAPH_MIN vectors on.
+DENSE_GRAPH_MIN = 500_000
+
+
+def hnsw_graph(n: int) -> tuple[int, int]:
+    """HNSW's M and efConstruction for an index of n vectors."""
+    return (48, 200) if n >= DENSE_GRAPH_MIN else (32, 80)
 
 
 class IndexUnreadable(RuntimeError):
@@ -53,8 +61,9 @@ def make_faiss(vectors: np.ndarray, exact_max: int) -> tuple[faiss.Index, str]:
     if len(vectors) <= exact_max:
         index, kind = faiss.IndexFlatIP(dim), "flat"
     else:
-        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
+        m, ef_construction = hnsw_graph(len(vectors))
+        index = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = ef_construction
         kind = "hnsw"
     if len(vectors):
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))

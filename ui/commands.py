@@ -420,8 +420,9 @@ def _add_bench(sub) -> None:
                    help="with --index: torch against onnx-int8, interleaved (query embedding, reader, answer)")
     b.add_argument("--search-only", help="vector counts (e.g. 100000,1000000): search latency, recall and memory "
                                          "for vectors drawn from real ones, no embedding")
-    b.add_argument("--hnsw-m", type=int, help="with --search-only: HNSW's M (default the index's)")
-    b.add_argument("--ef-construction", type=int, default=80, help="with --search-only: HNSW's efConstruction")
+    b.add_argument("--hnsw-m", type=int, help="with --search-only: HNSW's M (default: the index's for that size)")
+    b.add_argument("--ef-construction", type=int,
+                   help="with --search-only: HNSW's efConstruction (default: the index's for that size)")
     runtime_option(b)
     b.add_argument("--stores", help="compare stores instead, e.g. folder,milvus (needs the scale extra)")
     b.add_argument("--engines", default="local", help="with --stores: build engines, e.g. local,ray")

@@ -214,3 +214,12 @@ def test_hnsw_above_the_threshold_grows_in_place_and_searches(seeds_copy, tmp_pa
     (seeds_copy / "zz_new.md").unlink()
     shrunk = _build(seeds_copy, root, settings)
     assert shrunk.faiss_kind == "hnsw" and shrunk.removed == ["zz_new"] and shrunk.chunks == first.chunks
+
+
+def test_the_hnsw_graph_grows_denser_for_a_million_vectors():
+    from index.store import DENSE_GRAPH_MIN, hnsw_graph, make_faiss
+
+    assert hnsw_graph(100_000) == (32, 80) and hnsw_graph(DENSE_GRAPH_MIN) == (48, 200)
+    vecs = np.random.default_rng(0).normal(size=(300, 8)).astype(np.float32)
+    index, kind = make_faiss(vecs, exact_max=100)
+    assert kind == "hnsw" and index.hnsw.efConstruction == 80 and index.ntotal == 300
