@@ -27,6 +27,13 @@ def _filters(outlets, since, until) -> Filters:
     return Filters(outlets=tuple(outlets or ()), since=(since or "").strip() or None, until=(until or "").strip() or None)
 
 
+def filter_row(desk) -> tuple:
+    """The outlet and publication-date filters a tab's query takes: (outlets, since, until)."""
+    with gr.Row():
+        return (gr.Dropdown(desk.outlets(), multiselect=True, label="Outlets (none = all)"),
+                gr.Textbox(label="Since (YYYY-MM-DD)"), gr.Textbox(label="Until (YYYY-MM-DD)"))
+
+
 def add_tabs(desk) -> None:
     """Search (the list of matching passages) and Quotes (who said what)."""
     with gr.Tab("Search"):
@@ -34,10 +41,7 @@ def add_tabs(desk) -> None:
             s_query = gr.Textbox(placeholder="Search the articles…", show_label=False, scale=6, elem_id="nd-search-q")
             s_sort = gr.Radio(["relevance", "date"], value="relevance", label="Sort by", scale=2, elem_id="nd-search-sort")
             s_go = gr.Button("Search", variant="primary", scale=1, elem_id="nd-search-go")
-        with gr.Row():
-            s_outlets = gr.Dropdown(desk.outlets(), multiselect=True, label="Outlets (none = all)")
-            s_since = gr.Textbox(label="Since (YYYY-MM-DD)")
-            s_until = gr.Textbox(label="Until (YYYY-MM-DD)")
+        s_outlets, s_since, s_until = filter_row(desk)
         s_out = gr.HTML(elem_id="nd-search-results")
 
         def run_search(query, sort, outlets, since, until):
@@ -61,10 +65,7 @@ def add_tabs(desk) -> None:
                                  elem_id="nd-quotes-q")
             q_speaker = gr.Textbox(placeholder="Speaker (optional)", show_label=False, scale=2, elem_id="nd-quotes-speaker")
             q_go = gr.Button("Find quotes", variant="primary", scale=1, elem_id="nd-quotes-go")
-        with gr.Row():
-            q_outlets = gr.Dropdown(desk.outlets(), multiselect=True, label="Outlets (none = all)")
-            q_since = gr.Textbox(label="Since (YYYY-MM-DD)")
-            q_until = gr.Textbox(label="Until (YYYY-MM-DD)")
+        q_outlets, q_since, q_until = filter_row(desk)
         q_out = gr.HTML(elem_id="nd-quotes-results")
 
         def run_quotes(query, speaker, outlets, since, until):
