@@ -35,7 +35,7 @@ def _pct(xs: list[float], p: float) -> float:
     return float(np.percentile(xs, p)) * 1000 if xs else 0.0
 
 
-def run_one(n_chunks: int, out: Path, n_questions: int = 200) -> dict:
+def run_one(n_chunks: int, out: Path, n_questions: int = 200, n_gold: int | None = None) -> dict:
     """Benchmark one size in this process (builds and serving in their own, for their peak RSS).
     The index is built and served with ONNX Runtime int8 (eval/speed.py); every ratio to the PyTorch
     path is measured interleaved in this run."""
@@ -60,7 +60,7 @@ def run_one(n_chunks: int, out: Path, n_questions: int = 200) -> dict:
     lat, recall = measure(index, AskSettings(), ReaderSettings(runtime=speed.FAST), n_questions)
     faiss_kind = index.manifest["faiss"]["chunks"]
     del index
-    compared = speed.compare(folder / "index", bench_questions(n_questions))
+    compared = speed.compare(folder / "index", bench_questions(n_questions), n_gold)
     served = {rt: speed.serve_in_process(folder / "index", rt, n_questions) for rt in (speed.FAST, "torch")}
 
     # growth: n_chunks / 100 new articles (1,000 at 100k chunks), appended to the built index
@@ -148,12 +148,13 @@ def measure(index, settings: AskSettings, reader: ReaderSettings, n_questions: i
     return out, round(float(np.mean(recall)), 4) if recall else 1.0
 
 
-def run(sizes: list[int], out: Path, n_questions: int = 200) -> list[dict]:
-    """Each size in a fresh process; results also land in out/bench.json."""
+def run(sizes: list[int], out: Path, n_questions: int = 200, n_gold: int | None = None) -> list[dict]:
+    """Each size in a fresh process; results also land in out/bench.json. n_gold: how many Super Bowl gold
+    paragraphs the reader comparison reads (all 810 unless given)."""
     out.mkdir(parents=True, exist_ok=True)
     rows = []
     for n in sizes:
-        proc = subprocess.run([sys.executable, "-m", "eval.bench", str(n), str(out), str(n_questions)], capture_output=True, text=True,
+        proc = subprocess.run([sys.executable, "-m", "eval.bench", str(n), str(out), str(n_questions), str(n_gold or 0)], capture_output=True, text=True,
                               # one thread a model call for both runtimes: on a shared, loaded machine
                               # two spinning threads a call thrash (torch's OpenMP most of all)
                               env={"NEWSDESK_THREADS": "1", **os.environ, "HF_HUB_OFFLINE": "1"})
@@ -175,4 +176,5 @@ def table(rows: list[dict]) -> str:
 
 
 if __name__ == "__main__":
-    print(json.dumps(run_one(int(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 200)))
+    print(json.dumps(run_one(int(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 200,
+                             int(sys.argv[4]) if len(sys.argv) > 4 else None)))

@@ -20,7 +20,8 @@ from filelock import FileLock, Timeout
 
 from . import cleaning, metadata, splitting, web
 from .bm25 import SparseBM25, tokenize
-from .duplicates import near_duplicates
+from .duplicates import METHOD as DUPLICATE_METHOD
+from .duplicates import NUM_PERM, near_duplicates, signatures
 from .embedding import Embedder, embedder_runtime
 from .engines import embed_texts
 from .loading import RawDocument, load_folder
@@ -92,19 +93,23 @@ class _Kept:
     chunks: list[Chunk]
     sentence_rows: np.ndarray  # rows of the previous sentence vectors, in the order of `sentences`
     chunk_rows: np.ndarray
+    signatures: np.ndarray  # the kept articles' near-duplicate signatures, in their order
 
 
 def _keep(previous: Snapshot | None, keep_ids: set[str]) -> _Kept:
     """The previous index's parts for the articles in keep_ids, with sentence ids renumbered
     (nothing when there is no previous index)."""
-    kept = _Kept([], [], [], np.zeros(0, np.int64), np.zeros(0, np.int64))
+    kept = _Kept([], [], [], np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, NUM_PERM), np.uint32))
     if previous is None:
         return kept
     new_sid = np.full(len(previous.sentences), -1, np.int64)
     s_rows = [i for i, s in enumerate(previous.sentences) if s.article_id in keep_ids]
     new_sid[s_rows] = np.arange(len(s_rows))
     c_rows = [i for i, c in enumerate(previous.chunks) if c.article_id in keep_ids]
-    kept.articles = [a for a in previous.articles if a.id in keep_ids]
+    a_rows = [i for i, a in enumerate(previous.articles) if a.id in keep_ids]
+    kept.articles = [previous.articles[i] for i in a_rows]
+    same_method = (previous.manifest.get("near_duplicates") or {}).get("method") == DUPLICATE_METHOD
+    kept.signatures = previous.article_signatures[a_rows] if same_method else signatures(kept.articles)
     kept.sentences = [previous.sentences[i] for i in s_rows]
     kept.chunks = [Chunk(c.article_id, c.start, c.end, c.text, tuple(int(new_sid[j]) for j in c.sentences))
                    for c in (previous.chunks[i] for i in c_rows)]
@@ -210,6 +215,7 @@ def _build_locked(paths: list[Path], root: Path, settings: BuildSettings, embedd
         everything = len(kept.sentence_rows) == len(previous.sentences)  # appending: no gathered copy
         old = previous.sentence_vectors if everything else previous.sentence_vectors[kept.sentence_rows]
         sent_vecs = np.concatenate([old, sent_vecs])
+    article_signatures = np.concatenate([kept.signatures, signatures(articles[len(kept.articles):])])
     manifest = {
         "model": {"name": embedder.name, "dim": embedder.dim, "runtime": embedder_runtime(embedder),
                   # every runtime whose vectors the index holds (an incremental build may add another)
@@ -220,11 +226,11 @@ def _build_locked(paths: list[Path], root: Path, settings: BuildSettings, embedd
                    "bm25_terms": len(bm25.vocab)},
         "faiss": {"chunks": kind},
         "articles": {a.id: a.sha256 for a in articles},
-        "near_duplicates": near_duplicates(articles),  # the same story reprinted: counted once when comparing
+        "near_duplicates": near_duplicates(articles, article_signatures),  # a reprint counts once when comparing
         "sources": [str(p) for p in sources],
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
-    snap = Snapshot(manifest, articles, sentences, chunks, chunk_index, sent_vecs, bm25)
+    snap = Snapshot(manifest, articles, sentences, chunks, chunk_index, sent_vecs, bm25, article_signatures)
     version = write_snapshot(root, snap)
     report.articles, report.sentences, report.chunks = len(articles), len(sentences), len(chunks)
     report.version, report.faiss_kind = version.name, kind

@@ -15,11 +15,11 @@ def test_corpus_is_distinct_paragraphs_and_hits_the_size(tmp_path):
 
 
 def test_small_bench_end_to_end(tmp_path):
-    rows = run([150], tmp_path, n_questions=25)
+    rows = run([150], tmp_path, n_questions=25, n_gold=20)
     r = rows[0]
     assert r["chunks"] >= 150 and r["faiss"] == "flat" and r["recall@10"] == 1.0
     assert 0 < r["build_vs_raw"] <= 1.5 and r["peak_rss_mb"] > 0 and r["index_mb"] > 0
-    assert r["grow_embedded"] > 0 and r["questions"] == 25
+    assert r["grow_embedded"] > 0 and r["questions"] == 25 and r["compared_gold_questions"] == 20
     for stage in ("bm25", "dense", "fused", "answer"):
         assert 0 < r[f"{stage}_p50_ms"] <= r[f"{stage}_p95_ms"]
     assert "| 150" in table(rows) or f"| {r['chunks']}" in table(rows)

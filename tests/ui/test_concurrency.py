@@ -8,6 +8,7 @@ question gets alone, in a fresh session, before the load starts.
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import shutil
@@ -44,7 +45,7 @@ def fast_server(tmp_path_factory, real_embedder):
     shutil.copytree(ROOT / "seeds", base / "corpus")
     build_index([base / "corpus"], base / "index", BuildSettings(), real_embedder)
     proc, url = start_chat(base / "index", base / "server.log", "--runtime", RUNTIME, wait_s=240)
-    yield url
+    yield url, proc.pid
     stop_server(proc)
 
 
@@ -64,13 +65,25 @@ def _ask(client, question: str, stored: dict) -> tuple[list, dict]:
     return history, stored
 
 
+def _cpu_s(pid: int | None = None) -> float:
+    """CPU seconds (user + system, every thread) used so far by process pid, or by this process."""
+    if pid is None:
+        return time.process_time()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 def _alone(url: str, questions: list[str]) -> dict[str, str]:
     """Each question's answer in a fresh session of its own: the reference every loaded turn must equal."""
     return {q: _text(_ask(_client(url), q, EMPTY)[0][-1]) for q in questions}
 
 
-def _load(url: str, questions: list[str], seconds: float, think: tuple[float, float] | None) -> dict:
+def _load(url: str, questions: list[str], seconds: float, think: tuple[float, float] | None,
+          server_pid: int | None = None) -> dict:
+    t0, cpu0 = time.perf_counter(), _cpu_s(server_pid) if server_pid else 0.0
     expected = _alone(url, questions)
+    alone = {"s": (time.perf_counter() - t0) / len(questions),
+             "server_cpu_s": (_cpu_s(server_pid) - cpu0) / len(questions) if server_pid else 0.0}
     lat: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -108,18 +121,21 @@ def _load(url: str, questions: list[str], seconds: float, think: tuple[float, fl
                 time.sleep(rng.uniform(*think))
 
     threads = [threading.Thread(target=user, args=(i,)) for i in range(SESSIONS)]
-    t0 = time.perf_counter()
+    t0, server0, client0 = time.perf_counter(), _cpu_s(server_pid) if server_pid else 0.0, _cpu_s()
     for t in threads:
         t.start()
     for t in threads:
         t.join(seconds + 120)
     wall = time.perf_counter() - t0
+    n = max(1, len(lat))
     return {"turns": len(lat), "p50": float(np.percentile(lat, 50)) * 1000 if lat else 0.0,
-            "p95": float(np.percentile(lat, 95)) * 1000 if lat else 0.0, "errors": errors, "wall": wall}
+            "p95": float(np.percentile(lat, 95)) * 1000 if lat else 0.0, "errors": errors, "wall": wall,
+            "alone": alone, "client_cpu_s": (_cpu_s() - client0) / n,
+            "server_cpu_s": (_cpu_s(server_pid) - server0) / n if server_pid else 0.0}
 
 
 def test_twenty_sessions_thinking(fast_server):
-    r = _load(fast_server, _questions(), 120, (5, 15))
+    r = _load(fast_server[0], _questions(), 120, (5, 15))
     print(f"\nconcurrency: {SESSIONS} sessions, think 5-15 s, {r['turns']} turns, p50 {r['p50']:.0f} ms, "
           f"p95 {r['p95']:.0f} ms")
     assert not r["errors"], r["errors"][:5]
@@ -127,9 +143,16 @@ def test_twenty_sessions_thinking(fast_server):
 
 
 def test_twenty_sessions_throughput(fast_server):
-    r = _load(fast_server, _questions(), 60, None)
+    url, pid = fast_server
+    r = _load(url, _questions(), 60, None, server_pid=pid)
     print(f"\nthroughput: {r['turns'] / r['wall']:.1f} answers/s, p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms "
           f"({r['turns']} answers, {SESSIONS} sessions, 60 s)")
+    # what the cores allow: each answer's CPU on both sides of the loopback (the clients share the cores here)
+    cores = os.cpu_count() or 1
+    per = r["server_cpu_s"] + r["client_cpu_s"]
+    print(f"cost: one answer alone {1000 * r['alone']['s']:.0f} ms wall, {1000 * r['alone']['server_cpu_s']:.0f} ms "
+          f"server CPU; under load {1000 * r['server_cpu_s']:.0f} ms server CPU + {1000 * r['client_cpu_s']:.0f} ms "
+          f"client CPU an answer: {cores} cores allow about {cores / per:.1f} answers/s" if per else "cost: -")
     assert not r["errors"], r["errors"][:5]
     assert r["turns"] > SESSIONS
 
