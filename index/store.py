@@ -88,8 +88,7 @@ def _read_faiss(path: Path, writable: bool = False) -> faiss.Index:
 def _write_jsonl(path: Path, rows) -> None:
     """One JSON value a line, UTF-8; a row may be a dataclass (orjson writes its fields, as asdict would)."""
     with open(path, "wb") as f:
-        for row in rows:
-            f.write(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE))
+        f.writelines(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE) for row in rows)
 
 
 def _read_jsonl(path: Path) -> list:

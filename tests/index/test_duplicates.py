@@ -44,7 +44,7 @@ def test_growing_an_index_signs_only_its_new_articles_and_links_a_new_reprint(tm
                                                                              monkeypatch):
     import numpy as np
 
-    import index.build as build
+    from index import build
     from index.store import read_snapshot
 
     corpus = tmp_path / "corpus"
