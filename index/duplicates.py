@@ -4,9 +4,9 @@ Each article's indexed text (boilerplate excluded) is reduced to word 5-shingles
 MinHash signature (datasketch), and LSH banding (datasketch's bands for THRESHOLD, grouped with numpy)
 finds the pairs whose estimated Jaccard similarity is at least THRESHOLD; each pair is then checked with
 the exact Jaccard of the shingle sets, so the probabilistic index only proposes and never decides. The
-signatures are kept in the index (one row per article), so growing an index signs only its new articles. Linked articles form groups (union-find); the
-group's original is its earliest-dated article (then the smallest id), and every other member is a
-copy of it. The links live in the index manifest as JSON ({"copies": {copy_id: original_id}});
+signatures are kept in the index (one row per article), so growing an index signs only its new articles.
+Linked articles form groups (union-find); the group's original is its earliest-dated article (then the
+smallest id), and every other member is a copy of it. The links live in the index manifest as JSON ({"copies": {copy_id: original_id}});
 an index built before this has none, and every article is then its own source.
 """
 from __future__ import annotations
@@ -62,9 +62,9 @@ def signatures(articles: Sequence[Article]) -> np.ndarray:
     return out
 
 
-def _candidates(sigs: np.ndarray) -> set[tuple[int, int]]:
-    """Row pairs (i < j) that agree on every value of at least one LSH band."""
-    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)  # only for its bands: b rows of r values
+def _candidates(sigs: np.ndarray, threshold: float = THRESHOLD) -> set[tuple[int, int]]:
+    """Row pairs (i < j) that agree on every value of at least one LSH band (the bands for threshold)."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)  # only for its bands: b rows of r values
     signed = np.flatnonzero((sigs != _UNSIGNED).any(axis=1))
     pairs: set[tuple[int, int]] = set()
     for start, end in lsh.hashranges:
@@ -96,7 +96,7 @@ def near_duplicates(articles: Sequence[Article], sigs: np.ndarray | None = None,
 
     sets: dict[int, set[str]] = {}  # shingled only for the candidates
     similarity: dict[int, float] = {}
-    for i, j in sorted(_candidates(sigs)):
+    for i, j in sorted(_candidates(sigs, threshold)):
         a, b = (sets.get(k) or sets.setdefault(k, shingles(articles[k])) for k in (i, j))
         jac = len(a & b) / len(a | b)
         if jac >= threshold:
