@@ -78,12 +78,10 @@ def _alone(url: str, questions: list[str]) -> dict[str, str]:
     return {q: _text(_ask(_client(url), q, EMPTY)[0][-1]) for q in questions}
 
 
-def _load(url: str, questions: list[str], seconds: float, think: tuple[float, float] | None,
-          server_pid: int | None = None) -> dict:
-    t0, cpu0 = time.perf_counter(), _cpu_s(server_pid) if server_pid else 0.0
+def _load(url: str, questions: list[str], seconds: float, think: tuple[float, float] | None, server_pid: int) -> dict:
+    t0, cpu0 = time.perf_counter(), _cpu_s(server_pid)
     expected = _alone(url, questions)
-    alone = {"s": (time.perf_counter() - t0) / len(questions),
-             "server_cpu_s": (_cpu_s(server_pid) - cpu0) / len(questions) if server_pid else 0.0}
+    alone = {"s": (time.perf_counter() - t0) / len(questions), "server_cpu_s": (_cpu_s(server_pid) - cpu0) / len(questions)}
     lat: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -121,7 +119,7 @@ def _load(url: str, questions: list[str], seconds: float, think: tuple[float, fl
                 time.sleep(rng.uniform(*think))
 
     threads = [threading.Thread(target=user, args=(i,)) for i in range(SESSIONS)]
-    t0, server0, client0 = time.perf_counter(), _cpu_s(server_pid) if server_pid else 0.0, _cpu_s()
+    t0, server0, client0 = time.perf_counter(), _cpu_s(server_pid), _cpu_s()
     for t in threads:
         t.start()
     for t in threads:
@@ -131,11 +129,12 @@ def _load(url: str, questions: list[str], seconds: float, think: tuple[float, fl
     return {"turns": len(lat), "p50": float(np.percentile(lat, 50)) * 1000 if lat else 0.0,
             "p95": float(np.percentile(lat, 95)) * 1000 if lat else 0.0, "errors": errors, "wall": wall,
             "alone": alone, "client_cpu_s": (_cpu_s() - client0) / n,
-            "server_cpu_s": (_cpu_s(server_pid) - server0) / n if server_pid else 0.0}
+            "server_cpu_s": (_cpu_s(server_pid) - server0) / n}
 
 
 def test_twenty_sessions_thinking(fast_server):
-    r = _load(fast_server[0], _questions(), 120, (5, 15))
+    url, pid = fast_server
+    r = _load(url, _questions(), 120, (5, 15), server_pid=pid)
     print(f"\nconcurrency: {SESSIONS} sessions, think 5-15 s, {r['turns']} turns, p50 {r['p50']:.0f} ms, "
           f"p95 {r['p95']:.0f} ms")
     assert not r["errors"], r["errors"][:5]
