@@ -87,9 +87,9 @@ def load_squad(path: Path) -> Dataset:
 
 
 def load_split(name: str) -> Dataset:
-    """A held-out split of SQuAD train (eval/splits.py) as a dataset: "squad-validation" or "squad-test"
+    """A held-out split of SQuAD train (training/splits.py) as a dataset: "squad-validation" or "squad-test"
     (the sealed test slice, for final reports only), every question of its articles."""
-    from eval.splits import SQUAD_TRAIN, load_articles, sha256, split
+    from training.splits import SQUAD_TRAIN, load_articles, sha256, split
 
     which = name.removeprefix("squad-")
     if not SQUAD_TRAIN.is_file():

@@ -46,7 +46,7 @@ def _current_rss_mb() -> float:
 
 def squad_paragraphs() -> list[str]:
     """The distinct paragraphs of SQuAD train's train split (about 19k), in a fixed shuffled order."""
-    from eval.splits import SQUAD_TRAIN, load_articles, split
+    from training.splits import SQUAD_TRAIN, load_articles, split
 
     root = Path(__file__).resolve().parent.parent
     path = SQUAD_TRAIN if SQUAD_TRAIN.is_file() else root / SQUAD_TRAIN

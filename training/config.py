@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from eval.splits import HELD_OUT, SQUAD_TRAIN
+from .splits import HELD_OUT, SQUAD_TRAIN
 from index.settings import DEFAULT_MODEL
 
 
@@ -29,8 +29,8 @@ class TrainConfig:
 
     @staticmethod
     def from_json(d: dict) -> "TrainConfig":
-        """A recorded config; runs before eval/splits.py recorded the held-out count, which must agree."""
+        """A recorded config; runs before training/splits.py recorded the held-out count, which must agree."""
         d = dict(d)
         if d.pop("val_articles", HELD_OUT) != HELD_OUT:
-            raise ValueError(f"this run held out a different number of articles than eval/splits.py ({HELD_OUT})")
+            raise ValueError(f"this run held out a different number of articles than training/splits.py ({HELD_OUT})")
         return TrainConfig(**d)

@@ -25,7 +25,7 @@ import torch
 from safetensors.torch import load_file, save_file
 from tqdm import tqdm
 
-from eval.splits import HELD_OUT, load_articles, split
+from .splits import HELD_OUT, load_articles, split
 from index.embedding import resolve_model
 
 from .config import TrainConfig
@@ -43,7 +43,7 @@ class Window:
 
 
 def train_articles(data_path: Path) -> list[dict]:
-    """The articles a reader may train on: never the validation or test articles (eval/splits.py)."""
+    """The articles a reader may train on: never the validation or test articles (training/splits.py)."""
     return split(load_articles(data_path), "train")
 
 
@@ -290,7 +290,7 @@ Weights are fp16 safetensors; newsdesk loads them offline as its default reader.
 - SQuAD v1.1 training set as rebuilt in `shared/datasets/squad-train/train-v1.1.reconstructed.json`
   (CC BY-SA 4.0), sha256 `{info['data_sha256']}`.
 - The last {HELD_OUT} articles are held out and never trained on: half for validation and calibration,
-  half a sealed test slice (eval/splits.py); nothing from SQuAD dev is used.
+  half a sealed test slice (training/splits.py); nothing from SQuAD dev is used.
 - Windows of about the stage's window size in characters, cut at a random offset around the answer
   (never centred on it), up to {c['max_len']} tokens; a hard negative pairs a question with a window of
   another paragraph of its article, labelled no-answer ([CLS]).

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from assistant.guard import ask_guarded
 from assistant.settings import AskSettings, Fusion, ReaderKind, ReaderSettings
-from eval.splits import SQUAD_TRAIN
+from training.splits import SQUAD_TRAIN
 from index.settings import BuildSettings, default_index_dir
 from ui import store_cli
 from ui.render import answer_text

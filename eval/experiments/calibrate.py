@@ -1,5 +1,5 @@
 """Fit the trained reader's cross-passage span ranker, its answer confidence, and the two thresholds
-(answer, possible answer) on SQuAD *train*'s validation articles (eval/splits.py); never on eval sets.
+(answer, possible answer) on SQuAD *train*'s validation articles (training/splits.py); never on eval sets.
 
     newsdesk calibrate [--reader trained]      (python -m eval.experiments.calibrate)
 
@@ -40,7 +40,7 @@ from index.newsindex import NewsIndex
 from index.settings import BuildSettings
 
 from .. import metrics as M
-from ..splits import SQUAD_TRAIN, load_articles, split
+from training.splits import SQUAD_TRAIN, load_articles, split
 
 CONFIDENCE_FEATURES = ["reader", "no_answer", "dense", "lex", "chunk_lex", "cover3", "typed", "margin", "support",
                        "span_null_gap", "span_type_bad"]
@@ -193,7 +193,7 @@ def calibrate(data: Path = SQUAD_TRAIN, reader: ReaderSettings = ReaderSettings(
     build_index([folder / "documents"], folder / "index", build, embedder)
     assistant = Assistant(NewsIndex(folder / "index", embedder), AskSettings(), reader_settings=reader)
     result = {"reader": assistant.reader.name,
-              "data": "SQuAD v1.1 train, validation articles (eval/splits.py; see eval/experiments/calibrate.py)"}
+              "data": "SQuAD v1.1 train, validation articles (training/splits.py; see eval/experiments/calibrate.py)"}
     by_kind = {k: [q for q in questions if q["kind"] == k] for k in ("answerable", "on-topic", "off-topic")}
     for k in by_kind:
         rng.shuffle(by_kind[k])

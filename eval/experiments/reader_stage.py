@@ -1,5 +1,5 @@
 """Measure reader folders the way the training's stopping rule reads them: on SQuAD *train*'s
-validation articles (eval/splits.py; never trained on), 400 questions, with the gold paragraph (the
+validation articles (training/splits.py; never trained on), 400 questions, with the gold paragraph (the
 reader alone) and with the validation articles as an open corpus, never abstaining; and, for the
 report only, the benchmark's questions with the gold paragraph.
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from eval.bench import BENCHMARK
 from eval.experiments.sweep_reader import measure, validation_set
-from eval.splits import SQUAD_TRAIN
+from training.splits import SQUAD_TRAIN
 
 
 def main() -> None:

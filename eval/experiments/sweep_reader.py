@@ -1,5 +1,5 @@
 """Choose the reader's training settings (learning rate, hard-negative ratio, window size) by measurement
-on SQuAD *train*'s validation articles (eval/splits.py, never trained on); never on the benchmark.
+on SQuAD *train*'s validation articles (training/splits.py, never trained on); never on the benchmark.
 
     python -m eval.experiments.sweep_reader [--examples 1500] [--questions 400] [--init models/reader] [--only NAME ...]
 
@@ -20,7 +20,7 @@ from assistant.pipeline import Assistant
 from assistant.settings import AskSettings, ReaderKind, ReaderSettings
 from eval.datasets import load_dataset
 from eval.runner import assistant_for, run, summarize
-from eval.splits import SQUAD_TRAIN, load_articles, split
+from training.splits import SQUAD_TRAIN, load_articles, split
 from index.newsindex import NewsIndex
 from index.settings import BuildSettings
 from training.config import TrainConfig

@@ -1,5 +1,5 @@
 """How many passages should the reader read? Measured on SQuAD train's validation articles
-(eval/splits.py) as an open corpus, through Assistant.trace, never abstaining; never on the benchmark.
+(training/splits.py) as an open corpus, through Assistant.trace, never abstaining; never on the benchmark.
 
     python -m eval.experiments.tune_reading [--articles 8] [--questions 300] [--reader-path DIR]
 """
@@ -21,7 +21,7 @@ from index.settings import BuildSettings
 
 from .. import metrics as M
 from ..datasets import write_paragraph_corpus
-from ..splits import SQUAD_TRAIN, load_articles, split
+from training.splits import SQUAD_TRAIN, load_articles, split
 
 
 def main() -> None:

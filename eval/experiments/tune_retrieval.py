@@ -23,7 +23,7 @@ from index.settings import BuildSettings
 
 from ..datasets import write_paragraph_corpus
 from ..metrics import hit_at
-from ..splits import SQUAD_TRAIN, load_articles, split
+from training.splits import SQUAD_TRAIN, load_articles, split
 
 
 def main() -> None:

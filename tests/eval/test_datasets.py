@@ -71,7 +71,7 @@ def test_paragraph_corpus_for_the_tuning_scripts(tmp_path):
 def test_held_out_splits_load_by_name_and_only_their_articles(tmp_path, monkeypatch):
     import json
 
-    import eval.splits as splits
+    import training.splits as splits
     from eval.datasets import load_dataset
 
     def article(title):

@@ -80,7 +80,7 @@ def test_a_second_stage_starts_from_the_first_and_trains_only_on_unseen_question
 
 
 def test_validation_and_test_articles_are_never_trained_on(tmp_path):
-    from eval.splits import TEST_TITLES, VALIDATION_TITLES
+    from training.splits import TEST_TITLES, VALIDATION_TITLES
     from training.reader import train_articles
 
     data = _squad(tmp_path / "d.json")

@@ -1,7 +1,7 @@
 """The SQuAD train split is written once and its parts never overlap."""
 import pytest
 
-from eval.splits import (
+from training.splits import (
     HELD_OUT,
     SQUAD_TRAIN,
     SQUAD_TRAIN_SHA256,
