@@ -44,12 +44,11 @@ def _turn(entry: dict, conversation: Conversation) -> Answer:
     if answered:
         quote = entry.get("quote") or entry["answer"]
         citations = (Citation(1, "history", 0, len(quote), quote, speaker=entry.get("speaker")),)
-    ans = Answer(question=entry["question"], query=query, answer=entry["answer"] if answered else None,
-                 quote=entry.get("quote") if answered else None, confidence=0.9 if answered else 0.1,
-                 abstained=not answered, citations=citations, answer_citation=1 if answered else None)
-    if entry.get("tier") and not hasattr(ans, "tier"):  # before Answer has the field: set it as it will be
-        object.__setattr__(ans, "tier", entry["tier"])
-    return ans
+    # the tier as the pipeline sets it: the entry's own ("possible": a low-confidence answer, never carried)
+    tier = entry.get("tier") or ("answered" if answered else "abstained")
+    return Answer(question=entry["question"], query=query, answer=entry["answer"] if answered else None,
+                  quote=entry.get("quote") if answered else None, confidence=0.9 if answered else 0.1,
+                  abstained=not answered, citations=citations, answer_citation=1 if answered else None, tier=tier)
 
 
 def measure(path: Path = FOLLOWUPS) -> list[Outcome]:

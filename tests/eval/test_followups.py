@@ -24,3 +24,14 @@ def test_seed_questions_are_followups_exactly_when_they_have_a_history(seeds_qa)
 
     wrong = [q.id for q in seeds_qa.questions if is_followup(q.question) != bool(q.history)]
     assert not wrong
+
+
+def test_a_possible_earlier_answer_keeps_its_tier_so_it_is_not_carried():
+    from eval.followups import _turn
+    from assistant.conversation import Conversation
+
+    entry = {"question": "Where did Ryabkov give his interview?", "answer": "Moscow", "quote": "Moscow",
+             "speaker": None, "abstained": False, "tier": "possible"}
+    assert _turn(entry, Conversation()).tier == "possible"
+    assert _turn({**entry, "tier": None}, Conversation()).tier == "answered"
+    assert _turn({**entry, "abstained": True, "tier": None}, Conversation()).tier == "abstained"
