@@ -6,6 +6,8 @@ import dataclasses
 import logging
 import unicodedata
 
+from index.errors import NewsdeskError
+
 from .answer import Answer
 
 log = logging.getLogger(__name__)
@@ -15,7 +17,7 @@ ENGLISH_ONLY = ("The collection is searched in English, and this question is not
 _LEAVE = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
 
-class AnsweringError(ValueError):
+class AnsweringError(NewsdeskError, ValueError):
     """Answering failed; the message is the one line a user sees."""
 
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from index.bm25 import tokenize
 from index.dates import answer_dates
-from index.newsindex import NewsIndex
-from index.settings import DEFAULT_RUNTIME
 from index.store_api import Filters, Store
 
 from .answer import Answer, AnswerCandidate, Citation, Passage
@@ -216,10 +213,3 @@ class Assistant:
                       abstained=False, citations=citations, answer_citation=1,
                       answer_start=best.start, answer_end=best.end, note=note,
                       resolved_dates=answer_dates(article, best.start, best.end, best.sentence_start, best.sentence_end))
-
-
-def open_assistant(root: Path, settings: AskSettings = AskSettings(),
-                   reader_settings: ReaderSettings = ReaderSettings(), embed_batch: int = 64,
-                   runtime: str = DEFAULT_RUNTIME) -> Assistant:
-    """Load the index folder at root (verified) with its embedder (on runtime) and the configured reader."""
-    return Assistant(NewsIndex(root, embed_batch=embed_batch, runtime=runtime), settings, reader_settings=reader_settings)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.bm25 import tokenize
-from index.duplicates import copies_of, source_of
+from index.duplicates import source_of
 from index.store_api import Store, idf
 
 from .attribution import quotations
@@ -148,7 +148,7 @@ def search_quotes(index: Store, query: str, speaker: str | None = None, filters:
             return (-(d.year or 0), -(d.month if d else 0), -(d.day if d else 0), e.article_id, e.start) if d \
                 else (1, 0, 0, e.article_id, e.start)
         scored = [(1.0, e) for e in sorted(entries, key=newest)]
-    copies = copies_of(index.manifest)
+    copies = index.copies
     hits, seen = [], {}
     for s, e in scored:  # a reprinted quotation is shown once, from the original, naming its copies
         text = " ".join(index.articles[e.article_id].text[e.start:e.end].split())

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from index.bm25 import tokenize
-from index.duplicates import copies_of, source_of
+from index.duplicates import source_of
 from index.store_api import Store
 
 from .answer import Answer, Passage
@@ -104,7 +104,7 @@ def search(index: Store, retriever: Retriever, query: str, filters: Filters = Fi
     if not tokenize(query):
         raise ValueError("give some words to search for")
     retrieval = retriever.retrieve(query, filters, k=max(limit * 3, 30))
-    copies = copies_of(index.manifest)
+    copies = index.copies
     q_terms = set(tokenize(query))
     top = max((p.score for p in retrieval.passages), default=0.0)
     hits: list[SearchHit] = []

@@ -26,7 +26,7 @@ import numpy as np
 from dateutil import parser as dateparser
 
 from index.bm25 import tokenize
-from index.duplicates import copies_of, source_of
+from index.duplicates import source_of
 from index.store_api import Store, idf
 
 from .answer import AnswerCandidate
@@ -183,7 +183,7 @@ def group_answers(candidates: list[AnswerCandidate], index: Store, question: str
     top_score = max(c.score for c in spans) or 1.0
     kept = [best] + [c for c in spans[1:] if c.score >= MIN_SCORE_RATIO * top_score
                      and rel[id(c)] >= MIN_RELEVANCE_RATIO * top_rel][:MAX_CANDIDATES]
-    copies = copies_of(index.manifest)
+    copies = index.copies
     groups: list[dict] = []
     seen_spans = set()
     for c in kept:

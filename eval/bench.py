@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import subprocess
 import sys
 import time
@@ -25,10 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.collection import Config
 from assistant.settings import AskSettings, ReaderSettings
+from index.environment import OFFLINE_ENV
 from index.settings import BuildSettings
 
-BENCHMARK = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "squad-v1.1-dev-super-bowl-50.json"
+from .datasets import bench_questions
 
 
 def _pct(xs: list[float], p: float) -> float:
@@ -40,8 +41,8 @@ def run_one(n_chunks: int, out: Path, n_questions: int = 200, n_gold: int | None
     The index is built and served with ONNX Runtime int8 (eval/speed.py); every ratio to the PyTorch
     path is measured interleaved in this run."""
     from eval import speed
+    from eval.runner import open_collection
     from index.embedding import load_embedder
-    from index.newsindex import NewsIndex
 
     settings = BuildSettings(runtime=speed.FAST)
     folder = out / f"size-{n_chunks}"
@@ -54,7 +55,7 @@ def run_one(n_chunks: int, out: Path, n_questions: int = 200, n_gold: int | None
     fast_tps, raw_torch = built["raw_encode_texts_per_s"], built["raw_torch_encode_texts_per_s"]
     build_s, build_tps = built["build_s"], built["embedded"] / built["build_s"]
     t0 = time.perf_counter()
-    index = NewsIndex(folder / "index", fast_embedder)
+    index = open_collection(folder / "index", Config(build=settings), fast_embedder).store
     load_s = time.perf_counter() - t0
 
     lat, recall = measure(index, AskSettings(), ReaderSettings(runtime=speed.FAST), n_questions)
@@ -86,15 +87,6 @@ def run_one(n_chunks: int, out: Path, n_questions: int = 200, n_gold: int | None
         "grow_vs_build": round(grown["embedded"] / grown["build_s"] / build_tps, 3),
         "reader": lat.pop("reader"), "questions": lat.pop("questions"),
     }
-
-
-def bench_questions(n: int) -> list[str]:
-    from eval.datasets import load_dataset
-
-    questions = [q.question for q in load_dataset("seeds").questions]
-    if BENCHMARK.is_file():
-        questions += [q.question for q in load_dataset(BENCHMARK).questions]
-    return random.Random(1).sample(questions, min(n, len(questions)))
 
 
 def exact_top(index, qvecs: np.ndarray, k: int, block: int = 20000) -> tuple[np.ndarray, np.ndarray]:
@@ -157,7 +149,7 @@ def run(sizes: list[int], out: Path, n_questions: int = 200, n_gold: int | None 
         proc = subprocess.run([sys.executable, "-m", "eval.bench", str(n), str(out), str(n_questions), str(n_gold or 0)], capture_output=True, text=True,
                               # one thread a model call for both runtimes: on a shared, loaded machine
                               # two spinning threads a call thrash (torch's OpenMP most of all)
-                              env={"NEWSDESK_THREADS": "1", **os.environ, "HF_HUB_OFFLINE": "1"})
+                              env={"NEWSDESK_THREADS": "1", **os.environ, **OFFLINE_ENV})
         if proc.returncode != 0:
             raise RuntimeError(f"bench at {n} chunks failed: {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else proc.returncode}")
         rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))

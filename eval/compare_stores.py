@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from index.environment import OFFLINE_ENV
+
 STORES, ENGINES = ("folder", "milvus"), ("local", "ray")
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,11 +49,11 @@ def _corpus(dataset: str, work: Path, synthetic: int) -> tuple[Path, object | No
 
 def one(store: str, engine: str, dataset: str, work: Path, synthetic: int, limit: int | None, reader: str) -> dict:
     """Build and measure one store with one engine, in this process."""
-    from assistant.pipeline import Assistant
-    from assistant.settings import AskSettings, ReaderKind, ReaderSettings
-    from index.build import build_index
+    from assistant.collection import Collection, Config
+    from assistant.settings import ReaderKind, ReaderSettings
+    from index.build import build_index, get_engine
     from index.embedding import load_embedder
-    from index.engines import get_engine
+    from index.place import Place
     from index.settings import BuildSettings
 
     settings = BuildSettings()
@@ -62,24 +64,21 @@ def one(store: str, engine: str, dataset: str, work: Path, synthetic: int, limit
     shutil.rmtree(place, ignore_errors=True)
     t0 = time.perf_counter()
     if store == "folder":
-        from index.newsindex import NewsIndex
-
-        report = build_index([corpus], place / "index", settings, embedder, engine=eng)
-        build_s = time.perf_counter() - t0
-        index = NewsIndex(place / "index", embedder)
+        where = Place(place / "index")
     else:
-        from index.milvus_store import MilvusConfig, MilvusStore, build_milvus
+        from index.milvus_store import MilvusConfig
 
-        config = MilvusConfig(str(place / "milvus.db"))
-        report = build_milvus([corpus], config, settings, embedder, engine=eng)
-        build_s = time.perf_counter() - t0
-        index = MilvusStore(config, embedder)
-    assistant = Assistant(index, AskSettings(), reader_settings=ReaderSettings(kind=ReaderKind(reader)))
+        where = Place(place, MilvusConfig(str(place / "milvus.db")))
+    report = build_index([corpus], where, settings, embedder, engine=eng)
+    build_s = time.perf_counter() - t0
+    collection = Collection(where, Config(build=settings, reader=ReaderSettings(kind=ReaderKind(reader))),
+                            embedder=embedder)
+    assistant, index = collection.assistant, collection.store
     row = {"store": store, "engine": engine, "dataset": "synthetic" if synthetic else Path(dataset).stem,
            "articles": report.articles, "chunks": report.chunks, "build_s": round(build_s, 1),
            "chunks_per_s": round(report.chunks / build_s, 1), "texts_per_s": round(report.embedded / build_s, 1)}
     if ds is None:
-        from eval.bench import bench_questions
+        from eval.datasets import bench_questions
 
         lat = []
         for q in bench_questions(limit or 100):
@@ -103,7 +102,7 @@ def one(store: str, engine: str, dataset: str, work: Path, synthetic: int, limit
         row.update(engine_hybrid_hits(index, rows))
     qs = [q.question for q in ds.questions[:100]] if ds is not None else None
     if qs is None:
-        from eval.bench import bench_questions
+        from eval.datasets import bench_questions
 
         qs = bench_questions(min(limit or 100, 100))
     lat = []
@@ -172,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
                    "--synthetic", str(args.synthetic), "--work", args.work, "--reader", args.reader]
             if args.limit:
                 cmd += ["--limit", str(args.limit)]
-            proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+            proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **OFFLINE_ENV})
             if proc.returncode != 0:
                 print(f"{store}/{engine} failed: {proc.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
                 continue

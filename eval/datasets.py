@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.qtypes import question_type
+from index.errors import UsageError
 
 SEEDS_QA = Path(__file__).with_name("seeds_qa.jsonl")
 SPLIT_NAMES = ("squad-validation", "squad-test")
@@ -38,7 +39,7 @@ class Dataset:
     digest: str = ""
 
 
-class DatasetError(ValueError):
+class DatasetError(UsageError):
     """The dataset file cannot be read; one sentence."""
 
 
@@ -132,3 +133,17 @@ def write_documents(dataset: Dataset, folder: Path) -> Path:
         tmp.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in dataset.documents), encoding="utf-8")
         tmp.replace(out)
     return out
+
+
+# The Super Bowl 50 article of SQuAD v1.1 dev (shared/benchmarks): the reader's benchmark, never trained on.
+BENCHMARK = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "squad-v1.1-dev-super-bowl-50.json"
+
+
+def bench_questions(n: int) -> list[str]:
+    """n questions for latency measurements: the seed set's and the benchmark's, in a fixed random order."""
+    import random
+
+    questions = [q.question for q in load_dataset("seeds").questions]
+    if BENCHMARK.is_file():
+        questions += [q.question for q in load_dataset(BENCHMARK).questions]
+    return random.Random(1).sample(questions, min(n, len(questions)))

@@ -10,13 +10,14 @@ from pathlib import Path
 from tqdm import tqdm
 
 from assistant.answer import Answer
+from assistant.collection import Collection, Config
 from assistant.conversation import Conversation
 from assistant.pipeline import Assistant
 from assistant.qtypes import TYPES
 from assistant.retrieval import article_ranking
 from index.build import build_index
 from index.embedding import Embedder
-from index.newsindex import NewsIndex
+from index.place import Place
 from index.settings import BuildSettings
 from index.store_api import Filters
 
@@ -32,7 +33,7 @@ CACHE = Path(".newsdesk/cache")  # benchmark indexes, keyed by content and build
 
 def cached_index(dataset: Dataset, settings: BuildSettings, embedder: Embedder, cache: Path = CACHE) -> Path:
     """The index of a SQuAD dataset's paragraphs, built once per content hash and build settings.
-    Its documents are kept in documents/, apart from articles/ (index.build.collection_dir), where an
+    Its documents are kept in documents/, apart from articles/ (index.place.collection_dir), where an
     index's uploaded articles live and which every build adds: sharing it loaded each document twice."""
     runtime = "" if settings.runtime == "torch" else settings.runtime  # a runtime's own vectors, for its quality
     key = hashlib.sha256((dataset.digest + json.dumps(settings.manifest_settings(), sort_keys=True) + runtime
@@ -52,7 +53,12 @@ def assistant_for(dataset: Dataset, assistant: Assistant, settings: BuildSetting
         return assistant
     embedder = assistant.store.embedder
     root = cached_index(dataset, settings, embedder, cache)
-    return Assistant(NewsIndex(root, embedder), assistant.settings, reader=assistant.reader)
+    return open_collection(root, Config(build=settings, ask=assistant.settings), embedder, assistant.reader).assistant
+
+
+def open_collection(root: Path, config: Config, embedder: Embedder | None = None, reader=None) -> Collection:
+    """An evaluation index opened as users' collections are (assistant/collection.py)."""
+    return Collection(Place(root), config, embedder=embedder, reader=reader)
 
 
 @dataclass

@@ -23,10 +23,11 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.settings import AskSettings, ReaderKind, ReaderSettings
-from index.settings import BuildSettings
+from assistant.settings import ReaderKind, ReaderSettings
+from assistant.collection import Config
+from index.settings import DEFAULT_RUNTIME, BuildSettings
 
-FAST = "onnx-int8"
+FAST = DEFAULT_RUNTIME
 
 
 def _rss_mb() -> float:
@@ -78,7 +79,7 @@ def squad_corpus(n_chunks: int, folder: Path, prefix: str = "bench", n_articles:
     articles); past the ~35k chunks of the distinct paragraphs, articles that recombine their sentences.
     Growth articles are recombined with another seed, so they never repeat a corpus text (at 100k the
     corpus holds every paragraph)."""
-    from index.build import prepare
+    from index.prepare import prepare
     from index.loading import RawDocument
     from index.splitting import make_chunks
 
@@ -102,7 +103,7 @@ def squad_corpus(n_chunks: int, folder: Path, prefix: str = "bench", n_articles:
 
 def corpus_texts(folder: Path, n: int, seed: int = 3) -> list[str]:
     """A sample of the texts a build of folder embeds (chunks and sentences, in their proportion)."""
-    from index.build import prepare
+    from index.prepare import prepare
     from index.loading import load_folder
     from index.splitting import make_chunks
 
@@ -149,7 +150,7 @@ def _p50(xs: list[float]) -> float:
 
 def gold_reading(n: int | None = None) -> list[tuple[str, str, list[str]]]:
     """(question, gold paragraph, gold answers) of the Super Bowl benchmark: all 810, or a fixed sample of n."""
-    from eval.bench import BENCHMARK
+    from eval.datasets import BENCHMARK
 
     data = json.loads(BENCHMARK.read_text())["data"]
     items = [(q["question"], p["context"], [a["text"] for a in q["answers"]])
@@ -160,13 +161,13 @@ def gold_reading(n: int | None = None) -> list[tuple[str, str, list[str]]]:
 # all 810 gold paragraphs (about a minute): a 150 sample put int8's F1 at -0.75 where all 810 give +0.17
 def compare(root: Path, questions: list[str], n_gold: int | None = None) -> dict:
     """Query embedding, reader and full answer: torch against onnx-int8, interleaved call by call."""
-    from assistant.pipeline import Assistant
     from eval.metrics import f1
-    from index.newsindex import NewsIndex
+    from eval.runner import open_collection
 
-    idx = {rt: NewsIndex(root, runtime=rt) for rt in ("torch", FAST)}
-    asst = {rt: Assistant(idx[rt], AskSettings(), reader_settings=ReaderSettings(kind=ReaderKind.TRAINED, runtime=rt))
-            for rt in idx}
+    asst = {rt: open_collection(root, Config(build=BuildSettings(runtime=rt),
+                                             reader=ReaderSettings(kind=ReaderKind.TRAINED, runtime=rt))).assistant
+            for rt in ("torch", FAST)}
+    idx = {rt: a.store for rt, a in asst.items()}
     lat: dict[str, dict[str, list[float]]] = {rt: {"embed": [], "answer": [], "reader": []} for rt in idx}
     cos = []
     for q in questions[:5]:  # warm-up: first calls allocate
@@ -283,7 +284,7 @@ def _real_vectors(out: Path, n_texts: int = 3000) -> tuple[np.ndarray, np.ndarra
     """Real vectors to draw from (SQuAD train paragraphs, embedded once and cached under out) and real
     question vectors (the benchmark's questions). 3,000 paragraphs, not 1,000: drawn from 1,000, a
     million vectors crowd into too few neighbourhoods to say anything about real text."""
-    from eval.bench import bench_questions
+    from eval.datasets import bench_questions
     from index.embedding import load_embedder
 
     cache = out / "real-vectors.npz"
@@ -350,11 +351,11 @@ def _main_build(corpus: str, root: str, runtime: str, torch_every: str = "") -> 
 
 
 def _main_serve(root: str, runtime: str, n: int) -> dict:
-    from assistant.pipeline import open_assistant
-    from eval.bench import bench_questions
+    from eval.datasets import bench_questions
+    from eval.runner import open_collection
 
-    assistant = open_assistant(Path(root), AskSettings(), ReaderSettings(kind=ReaderKind.TRAINED, runtime=runtime),
-                               runtime=runtime)
+    assistant = open_collection(Path(root), Config(build=BuildSettings(runtime=runtime),
+                                                   reader=ReaderSettings(kind=ReaderKind.TRAINED, runtime=runtime))).assistant
     questions = bench_questions(n)
     for q in itertools.islice(itertools.cycle(questions), n):  # n answers, repeating the set past its size
         assistant.ask(q)

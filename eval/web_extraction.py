@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.build import prepare
+from index.prepare import prepare
 from index.loading import load_folder
 from index.settings import BuildSettings
 from index.web import normalize_url

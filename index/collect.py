@@ -204,26 +204,13 @@ def report_json(report: CollectReport) -> dict:
             "unchanged": report.unchanged, "known": report.known, "failed": report.failed}
 
 
-def index_sources(root: Path) -> list[Path]:
-    """The source folders the live index was built from (still present), so a rebuild keeps them."""
-    from .store import IndexUnreadable, read_manifest
-
-    try:
-        manifest = read_manifest(root)
-    except IndexUnreadable:
-        return []
-    return [Path(p) for p in manifest.get("sources", []) if Path(p).exists()]
-
-
-def write_and_rebuild(staged: list[Staged], root: Path, rebuild: Callable[[list[Path]], object]):
-    """Write the staged pages into the index's collection folder and run rebuild(sources); when the
-    rebuild fails (or is interrupted) the collection is put back as it was and the error goes on."""
-    from .build import collection_dir
-
-    changes = Changes(collection_dir(root))
+def write_and_rebuild(staged: list[Staged], collection: Path, rebuild: Callable[[], object]):
+    """Write the staged pages into the collection's own folder and run rebuild(); when the rebuild fails
+    (or is interrupted) the collection is put back as it was and the error goes on."""
+    changes = Changes(collection)
     changes.write(staged)
     try:
-        return rebuild(index_sources(root))
+        return rebuild()
     except BaseException:
         changes.rollback()
         raise

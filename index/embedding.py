@@ -10,12 +10,14 @@ from typing import Protocol
 
 import numpy as np
 
+from .environment import set_offline
+from .errors import NewsdeskError
 from .settings import DEFAULT_MODEL, DEFAULT_RUNTIME
 
 log = logging.getLogger(__name__)
 
 
-class ModelError(RuntimeError):
+class ModelError(NewsdeskError):
     """The embedding model cannot be found or loaded."""
 
 
@@ -45,8 +47,7 @@ class SentenceTransformerEmbedder:
     """A sentence-transformers model loaded offline (HF_HUB_OFFLINE=1: nothing is downloaded)."""
 
     def __init__(self, name: str = DEFAULT_MODEL, batch_size: int = 64):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        set_offline()
         self.name = name
         self.batch_size = batch_size
         path = resolve_model(name)

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from tqdm import tqdm
 
-from . import splitting
 from .embedding import Embedder
 from .loading import LoadResult, RawDocument, load_folder
 from .model import Article, Chunk, Sentence
+from .prepare import split_article
 from .settings import BuildSettings
 
 
@@ -31,8 +31,25 @@ class Processed:
     sent_vecs: np.ndarray
 
 
+@dataclass
+class Kept:
+    """What a build takes from the previous index: its unchanged articles, in their order, with their
+    sentences (ids renumbered from 0), chunks and near-duplicate signatures. rows/vectors are the
+    writer's own handle on their vectors (rows of the previous folder, or vectors read back from Milvus)."""
+
+    articles: list[Article]
+    sentences: list[Sentence]
+    chunks: list[Chunk]
+    signatures: np.ndarray
+    vectors: Any = None
+
+
 class Engine(Protocol):
     name: str
+
+    def stop(self) -> None:
+        """Release what the engine started (a Ray cluster); called once the build is over."""
+        ...
 
     def load(self, paths: list[Path]) -> LoadResult:
         """Every readable document under paths (first of a duplicated id kept, as load_folder)."""
@@ -52,16 +69,6 @@ def embed_texts(texts: list[str], embedder: Embedder, progress: bool, what: str,
             out[i:i + block] = embedder.encode(texts[i:i + block])
             bar.update(len(texts[i:i + block]))
     return out
-
-
-def split_article(doc: RawDocument, settings: BuildSettings) -> tuple[Article, list[Sentence], list[Chunk]]:
-    """One document's article, sentences and chunks, sentence ids counted from 0 in this article."""
-    from .build import prepare  # build imports the stores; prepare is the one path from text to Article
-
-    article, sents = prepare(doc, settings)
-    chunks = splitting.make_chunks(article.id, article.text, sents, 0, article.excluded,
-                                   settings.chunk_chars, settings.chunk_overlap)
-    return article, sents, chunks
 
 
 def shift(chunks: list[Chunk], by: int) -> list[Chunk]:
@@ -90,11 +97,8 @@ class LocalEngine:
         return Processed(articles, sentences, chunks, chunk_vecs, sent_vecs)
 
 
-def get_engine(name: str, workers: int = 2) -> Engine:
-    if name == "local":
-        return LocalEngine()
-    if name == "ray":
-        from .ray_build import RayEngine
+    def stop(self) -> None:
+        """Nothing runs beside this process."""
 
-        return RayEngine(workers)
-    raise ValueError(f"unknown build engine {name!r}: use local or ray")
+
+ENGINES = ("local", "ray")

@@ -21,6 +21,8 @@ import httpcore
 import httpx
 from trafilatura.utils import decode_file
 
+from .errors import NewsdeskError
+
 log = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -29,7 +31,7 @@ FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xm
 USER_AGENT = "newsdesk/0.1 (article collection; +https://example.invalid/newsdesk)"
 
 
-class FetchError(Exception):
+class FetchError(NewsdeskError):
     """A URL that could not be fetched or read; the message is one line and names the URL."""
 
 

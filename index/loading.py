@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import web
+from .errors import MissingPath
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,19 @@ class RawDocument:
     outlet: str | None = None
     url: str | None = None
     page: web.Page | None = None  # an HTML page: its metadata, with where each value came from
+
+    def to_json(self) -> dict:
+        """Plain JSON values (a build engine sends documents between processes this way)."""
+        return asdict(self)
+
+    @staticmethod
+    def from_json(d: dict) -> "RawDocument":
+        """The exact inverse of to_json: a page comes back as a Page with its FetchRecord."""
+        page = d.get("page")
+        if isinstance(page, dict):
+            fetch = page.get("fetch")
+            page = web.Page(**(page | {"fetch": web.FetchRecord(**fetch) if isinstance(fetch, dict) else None}))
+        return RawDocument(**(d | {"page": page}))
 
 
 @dataclass
@@ -154,7 +168,7 @@ def load_folder(paths: list[Path]) -> LoadResult:
     result = LoadResult()
     for root in paths:
         if not root.exists():
-            raise FileNotFoundError(f"no such file or folder: {root}")
+            raise MissingPath(f"no such file or folder: {root}")
         for path in _iter_files(root, result):
             _read_file(path, result)
     result.documents = first_of_each_id(result.documents, result)

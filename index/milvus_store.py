@@ -26,9 +26,9 @@ import json
 import logging
 import os
 import re
-import time
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,7 +37,9 @@ from typing import Any
 import numpy as np
 
 from .bm25 import STOPWORDS, tokenize
+from .duplicates import NUM_PERM
 from .embedding import Embedder, load_embedder
+from .engines import Kept
 from .model import Article, Chunk, Sentence
 from .settings import BuildSettings
 from .store import IndexUnreadable
@@ -47,7 +49,7 @@ log = logging.getLogger(__name__)
 
 URI_ENV, TOKEN_ENV, COLLECTION_ENV = "NEWSDESK_MILVUS_URI", "NEWSDESK_MILVUS_TOKEN", "NEWSDESK_MILVUS_COLLECTION"
 DEFAULT_NAME = "newsdesk"
-FORMAT = 1
+FORMAT = 2  # 2: each article's near-duplicate signature and link on its row
 TEXT_PART_CHARS = 16_000  # 4 bytes a character at most: a part always fits a 65,535-byte VARCHAR
 MAX_TERM_CHARS = 256  # longer tokens get no document frequency (the idf of an unknown token)
 INSERT_BATCH = 512
@@ -331,6 +333,23 @@ class MilvusStore:
         self.sentences = _Rows(self.client, self.names["sentences"], counts["sentences"], SENTENCE_FIELDS, _sentence, cache)
         self.chunks = _Rows(self.client, self.names["chunks"], counts["chunks"], CHUNK_FIELDS, _chunk, cache)
         self._df = _LRU(cache)
+        self._copies: dict[str, str] | None = None
+
+    @property
+    def copies(self) -> dict[str, str]:
+        """copy id -> original id: the near-duplicate reprints of the index (index/duplicates.py)."""
+        if self._copies is None:
+            rows = _query_range(self.client, self.names["articles"], "position", len(self.articles),
+                                ["article_id", "copy_of"], 'part == 0 and copy_of != ""')
+            self._copies = {r["article_id"]: r["copy_of"] for r in rows}
+        return self._copies
+
+    def signatures(self, article_ids: list[str]) -> np.ndarray:
+        """The near-duplicate signatures of these articles, in this order."""
+        rows = _query_range(self.client, self.names["articles"], "position", len(self.articles),
+                            ["article_id", "minhash"], "part == 0")
+        by_id = {r["article_id"]: np.frombuffer(bytes.fromhex(r["minhash"]), ">u4").astype(np.uint32) for r in rows}
+        return np.array([by_id[i] for i in article_ids], np.uint32).reshape(len(article_ids), NUM_PERM)
 
     def close(self) -> None:
         """Nothing to release: the client is shared by the process (MilvusConfig.connect)."""
@@ -486,6 +505,8 @@ def _schemas(dim: int, settings: BuildSettings, n_chunks: int):
     a.add_field("position", DataType.INT64)  # the article's place in the index (part 0)
     a.add_field("sha256", DataType.VARCHAR, max_length=64)
     a.add_field("body", DataType.VARCHAR, max_length=65_535)
+    a.add_field("minhash", DataType.VARCHAR, max_length=NUM_PERM * 8)  # hex uint32s (part 0; index/duplicates)
+    a.add_field("copy_of", DataType.VARCHAR, max_length=1024)  # the original of a near-duplicate reprint, or ""
     a.add_field("v", DataType.FLOAT_VECTOR, dim=2)  # Milvus requires a vector field in every collection
     articles = (a, params(("v", "FLAT", "L2", {})))
 
@@ -511,23 +532,15 @@ def _meta_schema():
 _ZERO2 = [0.0, 0.0]
 
 
-def _insert(client, collection: str, rows: Iterable[dict], batch: int = INSERT_BATCH) -> None:
-    buf: list[dict] = []
-    for row in rows:
-        buf.append(row)
-        if len(buf) >= batch:
-            client.insert(collection, buf)
-            buf = []
-    if buf:
-        client.insert(collection, buf)
-
-
-def _article_rows(articles: list[Article]) -> Iterator[dict]:
+def _article_rows(articles: list[Article], signatures: np.ndarray, copies: dict[str, str]) -> Iterator[dict]:
     for position, a in enumerate(articles):
         body = json.dumps(a.to_json(), ensure_ascii=False)
         for part, at in enumerate(range(0, len(body), TEXT_PART_CHARS)):
+            first = part == 0
             yield {"key": f"{a.id}#{part}", "article_id": a.id, "part": part, "position": position,
-                   "sha256": a.sha256 if part == 0 else "", "body": body[at:at + TEXT_PART_CHARS], "v": _ZERO2}
+                   "sha256": a.sha256 if first else "", "body": body[at:at + TEXT_PART_CHARS],
+                   "minhash": np.asarray(signatures[position], ">u4").tobytes().hex() if first else "",
+                   "copy_of": copies.get(a.id, "") if first else "", "v": _ZERO2}
 
 
 def _chunk_rows(chunks: list[Chunk], vectors: np.ndarray, articles: dict[str, Article]) -> Iterator[dict]:
@@ -555,7 +568,7 @@ def doc_freqs(chunks: Iterable[Chunk]) -> Counter:
 
 def write_version(config: MilvusConfig, manifest: dict, articles: list[Article], sentences: list[Sentence],
                   chunks: list[Chunk], chunk_vecs: np.ndarray, sent_vecs: np.ndarray, settings: BuildSettings,
-                  progress: bool = False) -> int:
+                  progress: bool = False, signatures: np.ndarray | None = None, copies: dict[str, str] | None = None) -> int:
     """Write a whole index as a new version, switch the manifest to it, drop the old one; the version."""
     from tqdm import tqdm
 
@@ -574,7 +587,9 @@ def write_version(config: MilvusConfig, manifest: dict, articles: list[Article],
     sent_vecs = np.asarray(sent_vecs).astype(np.float16)  # the folder's precision: same dense scores
     with tqdm(total=len(chunks) + len(sentences), desc="writing to Milvus", unit=" rows",
               disable=not progress) as bar:
-        for part, rows in (("articles", _article_rows(articles)),
+        if signatures is None:
+            signatures = np.zeros((len(articles), NUM_PERM), np.uint32)
+        for part, rows in (("articles", _article_rows(articles, signatures, copies or {})),
                            ("chunks", _chunk_rows(chunks, chunk_vecs, by_id)),
                            ("sentences", _sentence_rows(sentences, sent_vecs)),
                            ("terms", ({"key": t, "df": n, "v": _ZERO2} for t, n in df.items() if len(t) <= MAX_TERM_CHARS))):
@@ -620,16 +635,7 @@ def drop_index(config: MilvusConfig) -> bool:
     return found
 
 
-# --- building --------------------------------------------------------------------------------------
-
-def _previous(config: MilvusConfig, settings: BuildSettings, model: str):
-    """The live index when it was built with this model and these settings (its vectors can be reused)."""
-    manifest = read_manifest(config.connect(), config.name)
-    if not manifest or manifest.get("format") != FORMAT or manifest["model"]["name"] != model \
-            or manifest.get("settings") != settings.manifest_settings():
-        return None
-    return MilvusStore(config, embedder=_NoEmbedder(manifest["model"]["name"], manifest["model"]["dim"]))
-
+# --- building: the Milvus writer of the one build (index/build.py) ------------------------------
 
 class _NoEmbedder:
     """A build reads the previous index without loading a second model."""
@@ -638,102 +644,78 @@ class _NoEmbedder:
         self.name, self.dim = name, dim
 
 
+class MilvusWriter:
+    """Writes a build into Milvus as a whole new version (write_version); unchanged articles keep their
+    place and their vectors, read back from the engine rather than embedded again."""
+
+    kind = "milvus"
+
+    def __init__(self, config: MilvusConfig):
+        self.config = config
+
+    @contextmanager
+    def locked(self, timeout: float) -> Iterator[None]:
+        from filelock import FileLock, Timeout
+
+        from .errors import BuildError
+
+        if not self.config.is_lite:  # a server serialises its own writes; the manifest switch is one upsert
+            yield
+            return
+        try:
+            with FileLock(str(Path(self.config.uri).expanduser()) + ".lock", timeout=timeout):
+                yield
+        except Timeout:
+            raise BuildError(f"another build of {self.config.uri} is running; try again when it has finished") from None
+
+    def live_manifest(self) -> dict | None:
+        manifest = read_manifest(self.config.connect(), self.config.name)
+        if not manifest or manifest.get("format") != FORMAT:
+            return manifest
+        store = MilvusStore(self.config, embedder=_NoEmbedder(manifest["model"]["name"], manifest["model"]["dim"]))
+        return dict(manifest, articles=store.articles.hashes())
+
+    def previous(self, settings: BuildSettings, model: str) -> "MilvusStore | None":
+        manifest = read_manifest(self.config.connect(), self.config.name)
+        if not manifest or manifest.get("format") != FORMAT or manifest["model"]["name"] != model \
+                or manifest.get("settings") != settings.manifest_settings():
+            return None
+        return MilvusStore(self.config, embedder=_NoEmbedder(manifest["model"]["name"], manifest["model"]["dim"]))
+
+    def indexed(self, previous: "MilvusStore") -> list[tuple[str, str, str]]:
+        return [(i, sha, "") for i, sha in previous.articles.hashes().items()]
+
+    def keep(self, previous: "MilvusStore", keep_ids: set[str]):
+        dim = previous.manifest["model"]["dim"]
+        order = [i for i in previous.articles.hashes() if i in keep_ids]
+        articles = [previous.articles[i] for i in order]
+        sigs = previous.signatures(order)
+        s_rows = _kept_rows(previous, "sentences", keep_ids, SENTENCE_FIELDS + ["vector"])
+        new_sid = {int(r["id"]): j for j, r in enumerate(s_rows)}
+        sentences = [Sentence(r["article_id"], int(r["start_char"]), int(r["end_char"]), r["text"]) for r in s_rows]
+        sent_vecs = np.array([r["vector"] for r in s_rows], np.float32).reshape(len(s_rows), dim).astype(np.float16)
+        c_rows = _kept_rows(previous, "chunks", keep_ids, CHUNK_FIELDS + ["dense"])
+        chunks = [Chunk(r["article_id"], int(r["start_char"]), int(r["end_char"]), r["text"],
+                        tuple(new_sid[int(s)] for s in r["sentences"])) for r in c_rows]
+        chunk_vecs = np.array([r["dense"] for r in c_rows], np.float32).reshape(len(c_rows), dim)
+        return Kept(articles, sentences, chunks, sigs, (chunk_vecs, sent_vecs))
+
+    def write(self, manifest: dict, previous, kept, new, signatures: np.ndarray, near: dict, appending: bool,
+              settings: BuildSettings, progress: bool) -> tuple[str, str]:
+        dim = manifest["model"]["dim"]
+        chunk_vecs, sent_vecs = kept.vectors if kept.vectors is not None else \
+            (np.zeros((0, dim), np.float32), np.zeros((0, dim), np.float16))
+        # the near-duplicate links and signatures live in the engine, on each article's row, not in the
+        # manifest row (which holds at most 64 kB)
+        copies = near.get("copies", {})
+        manifest = dict(manifest, near_duplicates={k: near[k] for k in ("method", "threshold")})
+        version = write_version(self.config, manifest, kept.articles + new.articles, kept.sentences + new.sentences,
+                                kept.chunks + new.chunks, np.concatenate([chunk_vecs, new.chunk_vecs]),
+                                np.concatenate([sent_vecs, np.asarray(new.sent_vecs, np.float16)]), settings,
+                                progress, signatures=signatures, copies=copies)
+        return f"{self.config.name} v{version}", read_manifest(self.config.connect(), self.config.name)["dense_index"]
+
+
 def _kept_rows(store: MilvusStore, part: str, keep: set[str], fields: list[str]) -> list[dict]:
     rows = _query_range(store.client, store.names[part], "id", len(getattr(store, part)), fields)
     return sorted((r for r in rows if r["article_id"] in keep), key=lambda r: r["id"])
-
-
-def build_milvus(paths: list[Path], config: MilvusConfig, settings: BuildSettings, embedder: Embedder,
-                 progress: bool = False, engine=None):
-    """Build (or rebuild) the Milvus index `config.name` from the articles under paths.
-
-    As the folder build: unchanged articles keep their place and their vectors (read back from the
-    engine, not embedded again), new and changed ones are appended in id order, removed ones go.
-    """
-    from filelock import FileLock, Timeout
-
-    from .build import BuildError, BuildReport, article_hash
-    from .engines import LocalEngine
-
-    engine = engine or LocalEngine()
-    t0 = time.perf_counter()
-    lock = FileLock(str(Path(config.uri).expanduser()) + ".lock") if config.is_lite else None
-    try:
-        if lock:
-            lock.acquire(timeout=0)
-    except Timeout:
-        raise BuildError(f"another build of {config.uri} is running; try again when it has finished") from None
-    try:
-        report = BuildReport()
-        loaded = engine.load(paths)
-        report.skipped = loaded.skipped
-        if not loaded.documents:
-            raise BuildError(f"nothing to index in {', '.join(map(str, paths))}: no readable .txt, .md, .html or .jsonl articles")
-        docs = {d.id: d for d in loaded.documents}
-        previous = _previous(config, settings, embedder.name)
-        old = previous.articles.hashes() if previous else {}
-        keep = {i for i, h in old.items() if hashes_equal(docs.get(i), h, article_hash)}
-        report.removed = sorted(set(old) - set(docs))
-
-        articles = [previous.articles[i] for i in old if i in keep] if previous else []
-        sentences: list[Sentence] = []
-        chunks: list[Chunk] = []
-        chunk_vecs = np.zeros((0, embedder.dim), np.float32)
-        sent_vecs = np.zeros((0, embedder.dim), np.float16)
-        if articles:
-            s_rows = _kept_rows(previous, "sentences", keep, SENTENCE_FIELDS + ["vector"])
-            new_sid = {int(r["id"]): j for j, r in enumerate(s_rows)}
-            sentences = [_sentence(r) for r in s_rows]
-            sent_vecs = np.array([r["vector"] for r in s_rows], np.float32).astype(np.float16)
-            c_rows = _kept_rows(previous, "chunks", keep, CHUNK_FIELDS + ["dense"])
-            chunks = [Chunk(r["article_id"], int(r["start_char"]), int(r["end_char"]), r["text"],
-                            tuple(new_sid[int(s)] for s in r["sentences"])) for r in c_rows]
-            chunk_vecs = np.array([r["dense"] for r in c_rows], np.float32).reshape(len(c_rows), embedder.dim)
-        if previous:
-            previous.close()
-        new = engine.process([docs[i] for i in sorted(set(docs) - keep)], len(sentences), settings, embedder, progress)
-        report.embedded = len(new.chunks) + len(new.sentences)
-        report.reused = len(chunks) + len(sentences)
-        articles += new.articles
-        sentences += new.sentences
-        chunks += new.chunks
-        if not chunks:
-            raise BuildError("nothing to index: the articles hold no sentences outside boilerplate")
-        chunk_vecs = np.concatenate([chunk_vecs, new.chunk_vecs])
-        sent_vecs = np.concatenate([sent_vecs, new.sent_vecs.astype(np.float16)])
-        manifest = {
-            "model": {"name": embedder.name, "dim": embedder.dim},
-            "settings": settings.manifest_settings(),
-            "counts": {"articles": len(articles), "sentences": len(sentences), "chunks": len(chunks)},
-            "sources": [str(p) for p in paths],
-            "engine": engine.name,
-        }
-        version = write_version(config, manifest, articles, sentences, chunks, chunk_vecs, sent_vecs, settings, progress)
-        report.articles, report.sentences, report.chunks = len(articles), len(sentences), len(chunks)
-        report.version = f"{config.name} v{version}"
-        report.faiss_kind = "milvus"
-    finally:
-        getattr(engine, "stop", lambda: None)()  # a Ray the engine started does not outlive the build
-        if lock:
-            lock.release()
-    report.seconds = time.perf_counter() - t0
-    return report
-
-
-def hashes_equal(doc, old_hash: str, article_hash) -> bool:
-    return doc is not None and article_hash(doc) == old_hash
-
-
-def is_current_milvus(paths: list[Path], config: MilvusConfig, settings: BuildSettings) -> bool:
-    """True when the Milvus index already holds exactly these articles with this model and settings."""
-    from .build import article_hash
-    from .loading import load_folder
-
-    try:
-        store = _previous(config, settings, settings.model)
-    except MilvusStoreError:
-        return False
-    if store is None:
-        return False
-    held = store.articles.hashes()
-    return {d.id: article_hash(d) for d in load_folder(paths).documents} == held

@@ -7,6 +7,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from .duplicates import copies_of
 from .embedding import Embedder, load_embedder
 from .model import Article, Chunk, Sentence
 from .settings import DEFAULT_RUNTIME
@@ -47,6 +48,7 @@ class NewsIndex:
         self.bm25 = snap.bm25
         self._article_of_chunk = np.array([c.article_id for c in snap.chunks], dtype=object)
         self._last_bm25: tuple[tuple[str, ...], np.ndarray] | None = None
+        self.copies: Mapping[str, str] = copies_of(snap.manifest)  # near-duplicate reprint -> its original
 
     # --- Store ---
     def embed_query(self, text: str) -> np.ndarray:

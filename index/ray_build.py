@@ -18,16 +18,19 @@ from pathlib import Path
 import numpy as np
 
 from .embedding import Embedder
-from .engines import Processed, shift, split_article
+from .engines import Processed, shift
+from .environment import OFFLINE_ENV
+from .errors import BuildError, MissingPath
 from .loading import LoadResult, RawDocument, _iter_files, _read_file, first_of_each_id
 from .model import Article, Chunk, Sentence
+from .prepare import split_article
 from .settings import BuildSettings
 
 log = logging.getLogger(__name__)
 
 # Ray reads these at import and at start: no usage reporting, no auth token written under $HOME.
 RAY_ENV = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
-MODEL_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+MODEL_ENV = OFFLINE_ENV
 EMBED_BATCH = 64
 
 
@@ -37,8 +40,6 @@ def _ray():
     try:
         import ray
     except ImportError:
-        from .build import BuildError
-
         raise BuildError("--engine ray needs the scale extra: pip install -e '.[scale]'") from None
     return ray
 
@@ -60,8 +61,6 @@ def start_ray(num_cpus: int = 2, object_store_mb: int = 256) -> bool:
         except Exception as e:  # noqa: BLE001  Ray raises a bare Exception when its node misses the deadline
             ray.shutdown()
             if attempt == 2:
-                from .build import BuildError
-
                 where = os.environ.get("RAY_ADDRESS") or "this machine"
                 raise BuildError(f"Ray did not start on {where}: {str(e).splitlines()[0][:200]}") from None
             log.warning("Ray did not start (%s); trying once more", e)
@@ -74,14 +73,14 @@ def read_file(row: dict) -> list[dict]:
     """Load stage: one file -> its documents (a .jsonl gives many) and the reasons for what was skipped."""
     result = LoadResult()
     _read_file(Path(row["path"]), result)
-    out = [{"order": row["order"], "n": n, "doc": json.dumps(asdict(d)), "skip": ""} for n, d in enumerate(result.documents)]
+    out = [{"order": row["order"], "n": n, "doc": json.dumps(d.to_json()), "skip": ""} for n, d in enumerate(result.documents)]
     out += [{"order": row["order"], "n": -1, "doc": "", "skip": json.dumps(s)} for s in result.skipped]
     return out
 
 
 def prepare_row(row: dict, settings: dict) -> dict:
     """Clean, split and chunk stage: a document -> its article, sentences and chunks (sentence ids local)."""
-    article, sents, chunks = split_article(RawDocument(**json.loads(row["doc"])), BuildSettings(**settings))
+    article, sents, chunks = split_article(RawDocument.from_json(json.loads(row["doc"])), BuildSettings(**settings))
     return {"pos": row["pos"], "article": json.dumps(article.to_json()),
             "sentences": json.dumps([[s.start, s.end] for s in sents]),
             "chunks": json.dumps([[c.start, c.end, list(c.sentences)] for c in chunks])}
@@ -142,7 +141,7 @@ class RayEngine:
         files = []
         for root in paths:
             if not root.exists():
-                raise FileNotFoundError(f"no such file or folder: {root}")
+                raise MissingPath(f"no such file or folder: {root}")
             files += _iter_files(root, result)
         if not files:
             return result
@@ -159,7 +158,7 @@ class RayEngine:
             if r["skip"]:
                 result.skipped.append(tuple(json.loads(r["skip"])))
             else:
-                docs.append(RawDocument(**json.loads(r["doc"])))
+                docs.append(RawDocument.from_json(json.loads(r["doc"])))
         result.documents = first_of_each_id(docs, result)
         return result
 
@@ -175,7 +174,7 @@ class RayEngine:
         self._start()
         try:
             self._context(progress)
-            prepared_ds = (ray.data.from_items([{"pos": i, "doc": json.dumps(asdict(d))} for i, d in enumerate(docs)])
+            prepared_ds = (ray.data.from_items([{"pos": i, "doc": json.dumps(d.to_json())} for i, d in enumerate(docs)])
                            .map(prepare_row, fn_kwargs={"settings": asdict(settings)})
                            .materialize())
             # materialized before the actors start: the pool holds every CPU it is given, and a

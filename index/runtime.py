@@ -17,12 +17,15 @@ import json
 import logging
 import os
 import threading
+import warnings
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
 import numpy as np
 from filelock import FileLock
+
+from .environment import PROGRESS
+from .settings import Runtime
 
 log = logging.getLogger(__name__)
 OPSET = 17
@@ -31,18 +34,6 @@ OPSET = 17
 # batch: dynamic quantization scales activations per batch (measured 0.98-0.99).
 INT8_MIN_COSINE = 0.97
 FORMAT = 2  # of the cache folder; a change exports again
-
-
-class Runtime(str, Enum):
-    """Which engine runs a transformer: PyTorch fp32, ONNX Runtime fp32, or ONNX Runtime with int8 weights."""
-
-    TORCH = "torch"
-    ONNX = "onnx"
-    ONNX_INT8 = "onnx-int8"
-
-    @property
-    def is_onnx(self) -> bool:
-        return self is not Runtime.TORCH
 
 
 def available(runtime: str) -> Runtime:
@@ -57,8 +48,10 @@ def available(runtime: str) -> Runtime:
 
 
 def runtime_cache_dir() -> Path:
-    """Where exports are cached: $NEWSDESK_RUNTIME_CACHE, else .newsdesk/runtime under the working directory."""
-    return Path(os.environ.get("NEWSDESK_RUNTIME_CACHE", ".newsdesk/runtime"))
+    """Where exports are cached: $NEWSDESK_RUNTIME_CACHE, else the user's cache folder (~/.cache/newsdesk/runtime),
+    so that every working folder finds the same exports (`make install` prepares them)."""
+    return Path(os.environ.get("NEWSDESK_RUNTIME_CACHE") or
+                Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsdesk" / "runtime")
 
 
 def intra_op_threads() -> int:
@@ -156,9 +149,11 @@ def ensure_export(folder: Path, kind: str, runtime: Runtime, cache: Path | None 
                 return Export(path, have)
         fp32 = target / "model.onnx"
         if runtime is Runtime.ONNX or not fp32.is_file() or not (target / "model.onnx.json").is_file():
-            log.info("exporting %s to ONNX (once; cached in %s)", folder, target)
+            PROGRESS.info("preparing the %s runtime for %s (once; cached in %s)", runtime.value, folder.name, target)
             tmp = target / "model.onnx.tmp"
-            _export_torch(folder, kind, tmp)
+            with warnings.catch_warnings():  # TracerWarnings and exporter notes about ops it handles
+                warnings.simplefilter("ignore")
+                _export_torch(folder, kind, tmp)
             os.replace(tmp, fp32)
             _write_json(target / "model.onnx.json", {**want, "runtime": Runtime.ONNX.value, "quantization": "none",
                                                      "onnxruntime": onnxruntime.__version__})

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields, replace
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,20 @@ DEFAULT_INDEX_DIR = ".newsdesk/index"
 # What runs the embedder and the reader by default (index/runtime.py): ONNX Runtime with int8 weights,
 # 2.6x the PyTorch reader on one thread at the same F1 and half the answer time (README, speed
 # section); torch stays the fallback (`--runtime torch`) and the exporter.
-DEFAULT_RUNTIME = "onnx-int8"
+class Runtime(str, Enum):
+    """Which engine runs a transformer: PyTorch fp32, ONNX Runtime fp32, or ONNX Runtime with int8 weights."""
+
+    TORCH = "torch"
+    ONNX = "onnx"
+    ONNX_INT8 = "onnx-int8"
+
+    @property
+    def is_onnx(self) -> bool:
+        return self is not Runtime.TORCH
+
+
+RUNTIMES = tuple(r.value for r in Runtime)
+DEFAULT_RUNTIME = Runtime.ONNX_INT8.value
 
 
 def default_index_dir() -> Path:

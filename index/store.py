@@ -25,6 +25,7 @@ import numpy as np
 import orjson
 
 from .bm25 import SparseBM25
+from .errors import NewsdeskError
 from .model import Article, Chunk, Sentence
 
 FORMAT_VERSION = 3  # 3: article_minhash.npy, so that growing an index signs only its new articles
@@ -46,7 +47,7 @@ def hnsw_graph(n: int) -> tuple[int, int]:
     return (48, 200) if n >= DENSE_GRAPH_MIN else (32, 80)
 
 
-class IndexUnreadable(RuntimeError):
+class IndexUnreadable(NewsdeskError):
     """The index is missing, damaged or built differently than asked; the message is one sentence."""
 
 

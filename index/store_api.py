@@ -92,6 +92,7 @@ class Store(Protocol):
     articles: Mapping[str, Article]
     sentences: Sequence[Sentence]
     chunks: Sequence[Chunk]
+    copies: Mapping[str, str]  # near-duplicate reprint id -> its original's id (index/duplicates.py)
 
     def embed_query(self, text: str) -> np.ndarray:
         """The unit query vector, by the model the index was built with."""

@@ -11,7 +11,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from index.build import build_index, prepare  # noqa: E402
+from index.build import build_index
+from index.prepare import prepare  # noqa: E402
 from index.embedding import FakeEmbedder, load_embedder  # noqa: E402
 from index.loading import load_folder  # noqa: E402
 from index.settings import BuildSettings  # noqa: E402

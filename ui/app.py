@@ -10,12 +10,10 @@ from pathlib import Path
 
 import gradio as gr
 
+from assistant.collection import Collection, UploadError
 from assistant.settings import Fusion
-from index.fetch import FetchPolicy
 
 from . import chat
-from .commands import Config
-from .desk import Desk, UploadError
 from .evalview import TABLE_COLUMNS, table_rows
 from .evalview import plot as plot_eval
 from .examples import pick_examples
@@ -33,7 +31,6 @@ from .render import (
 from .roles import Access, access_from
 
 log = logging.getLogger(__name__)
-BENCHMARK = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "squad-v1.1-dev-super-bowl-50.json"
 CSS = """
 .nd-article { max-height: 640px; overflow-y: auto; padding: 0 8px; position: relative; }
 .nd-head { position: sticky; top: 0; background: var(--background-fill-primary, #fff); padding: 4px 0 6px;
@@ -74,29 +71,35 @@ def _choices(answer) -> list[tuple[str, str]]:
     return [(citation_label(c) + tag, str(c.number)) for c in answer.citations]
 
 
-def _source_rows(desk: Desk) -> list[list]:
+def _source_rows(collection: Collection) -> list[list]:
     """The Sources table: readable dates, the title first, the id last."""
-    rows = []
-    for aid, title, outlet, iso, dateline, chunks, origin in desk.articles():
-        rows.append([title or aid, outlet, display_date(iso or None), dateline, chunks, origin, aid])
-    return rows
+    return [[title or aid, outlet, display_date(iso or None), dateline, chunks, origin, aid]
+            for aid, title, outlet, iso, dateline, chunks, origin in collection.article_rows()]
 
 
-def _examples(desk: Desk):
+def web_summary(report, rebuilt: str | None) -> str:
+    """What a fetch did, one line a page: added, changed, unchanged, not added."""
+    lines = [f"{s.status} {s.id}" for s in report.staged] + [f"not added: {f}" for f in report.failed]
+    if rebuilt:
+        lines.append("index now holds " + rebuilt)
+    return f"{report.summary()}\n\n" + "\n".join(f"- {line}" for line in lines)
+
+
+def _examples(collection: Collection):
     """The examples by rule from the seed set, when the seed articles are in this collection."""
     from eval.datasets import load_dataset
 
     try:
-        known = set(desk.assistant.index.articles)
+        known = set(collection.assistant.index.articles)
         questions = [q for q in load_dataset("seeds").questions if set(q.sources) & known]
-        return pick_examples(questions, desk.assistant) if questions else []
+        return pick_examples(questions, collection.assistant) if questions else []
     except Exception:  # examples are a help, never a reason not to start
         log.exception("no example questions")
         return []
 
 
-def build_app(desk: Desk, access: Access = Access(), storage_secret: str | None = None) -> gr.Blocks:
-    examples = _examples(desk)
+def build_app(collection: Collection, access: Access = Access(), storage_secret: str | None = None) -> gr.Blocks:
+    examples = _examples(collection)
 
     def may_edit(request: gr.Request | None) -> bool:  # checked on the server for every change
         return access.can_edit(getattr(request, "username", None))
@@ -116,7 +119,7 @@ def build_app(desk: Desk, access: Access = Access(), storage_secret: str | None 
                                          elem_id="nd-question", max_length=100_000)
                         ask = gr.Button("Ask", variant="primary", scale=1, elem_id="nd-ask")
                     with gr.Row(elem_id="nd-filters"):
-                        outlets = gr.Dropdown(desk.outlets(), multiselect=True, label="Outlet (none = all)",
+                        outlets = gr.Dropdown(collection.outlets(), multiselect=True, label="Outlet (none = all)",
                                               elem_id="nd-outlets", scale=2)
                         since = gr.Textbox(label="From (YYYY-MM-DD)", placeholder="e.g. 2022-01-01", elem_id="nd-since",
                                            scale=1)
@@ -147,9 +150,9 @@ def build_app(desk: Desk, access: Access = Access(), storage_secret: str | None 
                             ev_since = gr.Textbox(label="Events from (YYYY[-MM[-DD]])", elem_id="nd-ev-since")
                             ev_until = gr.Textbox(label="Events to (YYYY[-MM[-DD]])", elem_id="nd-ev-until")
                     with gr.Accordion("Technical settings (retrieval)", open=False):
-                        k = gr.Slider(1, 20, value=desk.config.ask.top_k, step=1, label="Passages to retrieve")
-                        fusion = gr.Radio([f.value for f in Fusion], value=desk.config.ask.fusion.value, label="Fusion")
-                        weight = gr.Slider(0, 1, value=desk.config.ask.dense_weight, step=0.05, label="Dense weight (minmax)")
+                        k = gr.Slider(1, 20, value=collection.config.ask.top_k, step=1, label="Passages to retrieve")
+                        fusion = gr.Radio([f.value for f in Fusion], value=collection.config.ask.fusion.value, label="Fusion")
+                        weight = gr.Slider(0, 1, value=collection.config.ask.dense_weight, step=0.05, label="Dense weight (minmax)")
                     cite_req = gr.Textbox(elem_id="nd-cite-req", elem_classes=["nd-hidden"], show_label=False)
                     cite_go = gr.Button("open", elem_id="nd-cite-go", elem_classes=["nd-hidden"])
                 with gr.Column(scale=2):
@@ -173,7 +176,7 @@ def build_app(desk: Desk, access: Access = Access(), storage_secret: str | None 
             def make_timeline(q):
                 from assistant.timeline import build_timeline
 
-                tl = build_timeline(desk.assistant, history_text(q).strip())
+                tl = build_timeline(collection.assistant, history_text(q).strip())
                 choices = [(timeline_choice(n, e), str(n)) for n, e in enumerate(tl.entries(), 1)]
                 return timeline_html(tl), gr.update(choices=choices, value=None), tl
 
@@ -181,7 +184,7 @@ def build_app(desk: Desk, access: Access = Access(), storage_secret: str | None 
                 if not choice or tl is None:
                     return gr.update()
                 e = tl.entries()[int(choice) - 1]
-                article = desk.assistant.index.articles.get(e.article_id)
+                article = collection.assistant.index.articles.get(e.article_id)
                 if article is None:
                     return "<p>That article is no longer in the collection.</p>"
                 return article_html(article, e.sentence_start, e.sentence_end)
@@ -191,9 +194,9 @@ def build_app(desk: Desk, access: Access = Access(), storage_secret: str | None 
             tl_cites.change(open_entry, [tl_cites, tl_state], tl_panel).then(
                 None, js=SCROLL_JS.replace("document.getElementById('nd-cited')",
                                            "document.querySelector('#nd-tl-panel #nd-cited')"))
-        add_tabs(desk)  # Search, Quotes
+        add_tabs(collection)  # Search, Quotes
         with gr.Tab("Sources"):
-            table = gr.Dataframe(value=_source_rows(desk), headers=SOURCE_COLUMNS, interactive=False, elem_id="nd-sources",
+            table = gr.Dataframe(value=_source_rows(collection), headers=SOURCE_COLUMNS, interactive=False, elem_id="nd-sources",
                                  wrap=True, column_widths=["34%", "9%", "17%", "12%", "6%", "9%", "13%"])
             role_note = gr.Markdown(elem_id="nd-role")
             with gr.Column(visible=access.can_edit(None), elem_id="nd-editor") as editor:
@@ -207,7 +210,7 @@ def build_app(desk: Desk, access: Access = Access(), storage_secret: str | None 
                                           placeholder="https://…/feed.xml", elem_id="nd-feed", max_length=2_000)
                 fetch = gr.Button("Fetch and add", elem_id="nd-fetch")
                 with gr.Row():
-                    rm_choice = gr.Dropdown(desk.removable(), label="Uploaded article to remove", elem_id="nd-rm-choice")
+                    rm_choice = gr.Dropdown(collection.removable(), label="Uploaded article to remove", elem_id="nd-rm-choice")
                     rm_confirm = gr.Checkbox(label="Yes, remove it from the collection", elem_id="nd-rm-confirm")
                     rm = gr.Button("Remove", variant="stop", elem_id="nd-rm")
             src_msg = gr.Markdown(elem_id="nd-sources-msg")
@@ -228,7 +231,7 @@ def build_app(desk: Desk, access: Access = Access(), storage_secret: str | None 
             downloads = gr.File(label="Predictions and report", file_count="multiple")
 
         def _filters(outlets_, since_, until_, yearless_, ev_since_=None, ev_until_=None):
-            return build_filters(outlets_, since_, until_, bool(yearless_), desk.assistant.store.articles,
+            return build_filters(outlets_, since_, until_, bool(yearless_), collection.assistant.store.articles,
                                  ev_since_, ev_until_)
 
         def _after(turns, pos):
@@ -244,8 +247,8 @@ def build_app(desk: Desk, access: Access = Access(), storage_secret: str | None 
                 q = question if isinstance(question, str) else ""
                 return turns + [{"question": q[:chat.STORED_QUESTION_CHARS], "typed": len(q), "answer": None,
                                  "error": str(e), "filters": None}]
-            settings = desk.config.ask.with_(top_k=int(k_), fusion=fusion_, dense_weight=float(weight_))
-            turns, _ = chat.respond(desk, question, turns, filters, described, settings)
+            settings = collection.config.ask.with_(top_k=int(k_), fusion=fusion_, dense_weight=float(weight_))
+            turns, _ = chat.respond(collection, question, turns, filters, described, settings)
             return turns
 
         def respond(message, stored_, k_, fusion_, weight_, outlets_, since_, until_, yearless_, ev_since_=None,
@@ -277,7 +280,7 @@ def build_app(desk: Desk, access: Access = Access(), storage_secret: str | None 
             c = next((c for c in ans.citations if str(c.number) == str(number)), None) if ans else None
             if c is None:
                 return PANEL_EMPTY
-            article = desk.assistant.index.articles.get(c.article_id)
+            article = collection.assistant.index.articles.get(c.article_id)
             if article is None:
                 return "<p>That article is no longer in the collection.</p>"
             return article_html(article, c.start, c.end, speaker=c.speaker)
@@ -334,53 +337,53 @@ def build_app(desk: Desk, access: Access = Access(), storage_secret: str | None 
 
         def add_files(files, request: gr.Request, progress=gr.Progress()):
             if not may_edit(request):
-                return NOT_EDITOR, _source_rows(desk), gr.update(), gr.update(), None
+                return NOT_EDITOR, _source_rows(collection), gr.update(), gr.update(), None
             progress(0.1, desc="indexing")
             try:
-                msg = desk.add_files([Path(f if isinstance(f, str) else f.name) for f in (files or [])])
+                msg = collection.add_files([Path(f if isinstance(f, str) else f.name) for f in (files or [])])
             except UploadError as e:
                 msg = f"**Not added:** {e}"
             except Exception as e:  # a damaged upload must never take the page down
                 log.exception("upload failed")
                 msg = f"**Not added:** {type(e).__name__}: {e}"
-            return msg, _source_rows(desk), gr.update(choices=desk.removable()), gr.update(choices=desk.outlets()), None
+            return msg, _source_rows(collection), gr.update(choices=collection.removable()), gr.update(choices=collection.outlets()), None
 
         add.click(add_files, [upload], [src_msg, table, rm_choice, outlets, upload])
 
         def add_web(urls, feed, request: gr.Request, progress=gr.Progress()):
             if not may_edit(request):
-                return NOT_EDITOR, _source_rows(desk), gr.update(), gr.update(), gr.update(), gr.update()
+                return NOT_EDITOR, _source_rows(collection), gr.update(), gr.update(), gr.update(), gr.update()
             progress(0.1, desc="fetching")
             try:
-                msg = desk.add_web((urls or "").splitlines(), [feed or ""])
+                msg = web_summary(*collection.add_web((urls or "").splitlines(), [feed or ""]))
             except UploadError as e:
-                return f"**Not added:** {e}", _source_rows(desk), gr.update(), gr.update(), gr.update(), gr.update()
+                return f"**Not added:** {e}", _source_rows(collection), gr.update(), gr.update(), gr.update(), gr.update()
             except Exception as e:  # a failed rebuild was rolled back; the page stays up
                 log.exception("fetch failed")
                 msg = f"**Not added:** {type(e).__name__}: {e}"
-            return (msg, _source_rows(desk), gr.update(choices=desk.removable()), gr.update(choices=desk.outlets()),
+            return (msg, _source_rows(collection), gr.update(choices=collection.removable()), gr.update(choices=collection.outlets()),
                     "", "")
 
         fetch.click(add_web, [urls_box, feed_box], [src_msg, table, rm_choice, outlets, urls_box, feed_box])
 
         def remove(name, confirmed, request: gr.Request):
             if not may_edit(request):
-                return NOT_EDITOR, _source_rows(desk), gr.update()
+                return NOT_EDITOR, _source_rows(collection), gr.update()
             if not name:
-                return "Choose an uploaded article first.", _source_rows(desk), gr.update(), gr.update()
+                return "Choose an uploaded article first.", _source_rows(collection), gr.update(), gr.update()
             if not confirmed:
-                return "Tick the confirmation box to remove it.", _source_rows(desk), gr.update(), gr.update()
+                return "Tick the confirmation box to remove it.", _source_rows(collection), gr.update(), gr.update()
             try:
-                msg = desk.remove(name)
+                msg = collection.remove(name)
             except UploadError as e:
                 msg = f"**Not removed:** {e}"
             # the confirmation is for one removal only
-            return msg, _source_rows(desk), gr.update(choices=desk.removable(), value=None), False
+            return msg, _source_rows(collection), gr.update(choices=collection.removable(), value=None), False
 
         rm.click(remove, [rm_choice, rm_confirm], [src_msg, table, rm_choice, rm_confirm])
 
         def evaluate(which, file, n, progress=gr.Progress()):
-            from eval.datasets import DatasetError, load_dataset
+            from eval.datasets import BENCHMARK, DatasetError, load_dataset
             from eval.report import metrics_table, write_report
             from eval.runner import assistant_for, summarize, write_predictions
             from eval.runner import run as run_eval
@@ -396,7 +399,7 @@ def build_app(desk: Desk, access: Access = Access(), storage_secret: str | None 
                 return f"**Cannot run:** {e}", None, None, [], None
             if dataset.documents:
                 progress(0.02, desc="indexing the benchmark's paragraphs")
-            assistant = assistant_for(dataset, desk.assistant, desk.config.build)
+            assistant = assistant_for(dataset, collection.assistant, collection.config.build)
             rows = run_eval(dataset, assistant, limit=int(n or 0) or None, progress=False,
                             on_progress=lambda i, total: progress(i / total, desc=f"question {i} of {total}"))
             summary = summarize(rows)
@@ -419,8 +422,8 @@ def build_app(desk: Desk, access: Access = Access(), storage_secret: str | None 
             note = (f"{who} Editors can add and remove articles." if role == "editor" else
                     f"{access.describe()}." if access.read_only or not access.users else
                     f"{who} Only editors can add or remove articles.")
-            return (chat.history(turns), _after(turns, pos), pos, _source_rows(desk),
-                    gr.update(choices=desk.removable()), gr.update(choices=desk.outlets()),
+            return (chat.history(turns), _after(turns, pos), pos, _source_rows(collection),
+                    gr.update(choices=collection.removable()), gr.update(choices=collection.outlets()),
                     gr.update(visible=role == "editor"), note)
 
         app.load(restore, [stored], [chatbot, cites, shown, table, rm_choice, outlets, editor, role_note])
@@ -436,16 +439,17 @@ def serving_threads() -> int:
     return int(os.environ.get("NEWSDESK_CONCURRENCY", max(2, (os.cpu_count() or 1) // threads)))
 
 
-def serve(root: Path, config: Config, host: str = "127.0.0.1", port: int = 7860, auth: list[str] | str | None = None,
-          read_only: bool = False, allow_private_urls: bool = False, assistant=None) -> int:
-    """Load the index (or use this assistant, e.g. over a Milvus store) and serve the UI (blocking)."""
+def serve(collection: Collection, host: str = "127.0.0.1", port: int = 7860, auth: list[str] | str | None = None,
+          read_only: bool = False) -> int:
+    """Serve the UI over this collection (loaded first), blocking."""
     concurrency = serving_threads()
     access = access_from([auth] if isinstance(auth, str) else auth, os.environ.get("NEWSDESK_AUTH"), read_only, host)
-    desk = Desk(root, config, assistant, fetch_policy=FetchPolicy(allow_private=allow_private_urls))
+    collection.warm_up()
     # a stable secret per collection, so that a conversation stored in the browser survives a server restart
-    secret = os.environ.get("NEWSDESK_STORAGE_SECRET") or hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:32]
-    app = build_app(desk, access, storage_secret=secret)
-    where = root if assistant is None else f"the {desk.assistant.index.kind} store"
+    where = collection.place.shown()
+    secret = os.environ.get("NEWSDESK_STORAGE_SECRET") or \
+        hashlib.sha256(str(Path(collection.place.root).resolve()).encode()).hexdigest()[:32]
+    app = build_app(collection, access, storage_secret=secret)
     print(f"newsdesk: serving {where} on http://{host}:{port} ({access.describe()})")
     app.queue(default_concurrency_limit=concurrency).launch(
         server_name=host, server_port=port, auth=access.check_password if access.users else None,

@@ -135,14 +135,14 @@ def history(turns: list[dict]) -> list[dict]:
     return out
 
 
-def respond(desk, question: Any, turns: list[dict], filters, filters_text: str | None = None,
+def respond(collection, question: Any, turns: list[dict], filters, filters_text: str | None = None,
             settings: AskSettings | None = None) -> tuple[list[dict], Answer | None]:
     """Answer one question in the conversation the turns hold; a failure becomes the turn's message, and
     the conversation stays usable. Returns the new turns and the Answer (None on failure)."""
     question = question if isinstance(question, str) else ""
     typed = len(question)
     try:
-        ans = desk.ask(question, conversation_of(turns), filters, settings)
+        ans = collection.ask(question, conversation_of(turns), filters, settings)
         turn = {"question": question, "answer": ans.to_json(), "error": None,
                 "filters": filters_text if filters_text and ans.abstained else None, "extras": extras_markdown(ans)}
     except ValueError as e:  # a bad filter, or answering failed (AnsweringError): its one line

@@ -1,4 +1,5 @@
-"""The CLI commands beyond `index`: ask, chat, eval (bench and reader train register themselves too)."""
+"""The CLI's commands: each opens the collection its options name (ui/options.py -> assistant/collection.py)
+and prints what it gets. Every command registers its own sub-parser (REGISTER, read by ui/cli.py)."""
 from __future__ import annotations
 
 import argparse
@@ -8,15 +9,28 @@ import resource
 import shlex
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
-from assistant.guard import ask_guarded
-from assistant.settings import AskSettings, Fusion, ReaderKind, ReaderSettings
+from assistant.conversation import Conversation
+from assistant.settings import ReaderKind, ReaderSettings
+from index.errors import MissingPath, UsageError
+from index.settings import default_index_dir
 from training.splits import SQUAD_TRAIN
-from index.settings import BuildSettings, default_index_dir
-from ui import store_cli
-from ui.render import answer_text
+
+from .options import (
+    add_store_options,
+    ask_options,
+    build_engine,
+    collection_from,
+    filters_from,
+    index_dir,
+    positive,
+    query_options,
+    runtime_option,
+    settings_from,
+)
+from .render import answer_text, quotes_text, search_text, timeline_text
 
 log = logging.getLogger(__name__)
 REGISTER: list = []
@@ -27,86 +41,100 @@ def register(fn):
     return fn
 
 
-@dataclass(frozen=True)
-class Config:
-    """The settings of one run of the program, by concern; each part is passed only where it is read."""
-
-    build: BuildSettings = field(default_factory=BuildSettings)
-    ask: AskSettings = field(default_factory=AskSettings)
-    reader: ReaderSettings = field(default_factory=ReaderSettings)
-
-
-def _given(args: argparse.Namespace, names: dict[str, str]) -> dict:
-    return {field_: getattr(args, flag) for flag, field_ in names.items() if getattr(args, flag, None) is not None}
-
-
-def settings_from(args: argparse.Namespace) -> Config:
-    """The dataclasses' defaults with what the command line overrides (flags left unset mean the default)."""
-    return Config(build=BuildSettings().with_(**_given(args, {"model": "model", "runtime": "runtime"})),
-                  ask=AskSettings().with_(**_given(args, {"top_k": "top_k", "fusion": "fusion",
-                                                           "dense_weight": "dense_weight"})),
-                  reader=ReaderSettings().with_(**_given(args, {"reader": "kind", "reader_path": "path",
-                                                                   "runtime": "runtime"})))
-
-
-def index_dir(args: argparse.Namespace) -> Path:
-    return Path(args.index) if getattr(args, "index", None) else default_index_dir()
+def cmd_index_build(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in (args.paths or ["seeds"])]
+    for p in paths:
+        if not p.exists():
+            raise MissingPath(f"no such folder or file: {p}")
+    collection = collection_from(args)
+    if not args.force and collection.is_current(paths):
+        print(f"index {collection.place.shown()} is up to date with {', '.join(map(str, paths))}")
+        return 0
+    report = collection.build(paths, progress=sys.stderr.isatty(), engine=build_engine(args))
+    for notice in report.notices:
+        print(f"newsdesk: {notice}")
+    print(f"indexed {report.articles} articles: {report.sentences} sentences, {report.chunks} chunks "
+          f"({report.embedded} texts embedded, {report.reused} reused) into {report.where} "
+          f"in {report.seconds:.1f} s")
+    if report.removed:
+        print(f"removed {len(report.removed)} articles no longer in the folder: {', '.join(report.removed)}")
+    for path, why in report.skipped:
+        print(f"skipped {path}: {why}")
+    return 0
 
 
-def _query_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--index", help="index folder (default: $NEWSDESK_INDEX or .newsdesk/index)")
-    _ask_options(p)
-    p.add_argument("--outlet", action="append", default=[], help="only articles from this outlet (repeatable)")
-    p.add_argument("--since", help="only articles dated on or after (YYYY-MM-DD)")
-    p.add_argument("--until", help="only articles dated on or before (YYYY-MM-DD)")
-    p.add_argument("--article", action="append", default=[], help="only this article id (repeatable)")
-    p.add_argument("--events-since", help="only passages stating an event on or after this date (YYYY[-MM[-DD]])")
-    p.add_argument("--events-until", help="only passages stating an event on or before this date (YYYY[-MM[-DD]])")
-    store_cli.add_store_options(p)
+def cmd_index_info(args: argparse.Namespace) -> int:
+    store = collection_from(args).store if args.store == "milvus" else None
+    if store is not None:
+        return _milvus_info(args, store)
+    from index.store import current_version, read_snapshot
+
+    root = index_dir(args)
+    snap = read_snapshot(root)
+    m = snap.manifest
+    size = sum(f.stat().st_size for f in current_version(root).iterdir())
+    if args.json:
+        print(json.dumps({"store": "folder", "manifest": m, "bytes": size}, indent=2, ensure_ascii=False))
+        return 0
+    c = m["counts"]
+    print(f"store folder: index {root} ({current_version(root).name}), built {m['built_at']}")
+    print(f"model {m['model']['name']} (dim {m['model']['dim']}), built with runtime {m['model'].get('runtime', 'torch')}"
+          f"{' (vectors from ' + ', '.join(m['model']['runtimes']) + ')' if len(m['model'].get('runtimes', [])) > 1 else ''}; "
+          f"faiss {m['faiss']['chunks']}; "
+          f"{size / 1024:.0f} KiB on disk")
+    print(f"{c['articles']} articles, {c['sentences']} sentences, {c['chunks']} chunks, {c['bm25_terms']} BM25 terms")
+    chunks_per: dict[str, int] = {}
+    for ch in snap.chunks:
+        chunks_per[ch.article_id] = chunks_per.get(ch.article_id, 0) + 1
+    for a in snap.articles:
+        print(f"- {a.id}: {a.title.value if a.title else '(no title)'}")
+        print(f"    outlet {a.outlet.value if a.outlet else '-'}; date {a.date.iso if a.date else '-'}"
+              f"{' (' + a.date.precision + ')' if a.date else ''}; dateline {a.dateline.value if a.dateline else '-'}; "
+              f"{chunks_per.get(a.id, 0)} chunks")
+    return 0
 
 
-def _ask_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-k", "--top-k", dest="top_k", type=int, help=f"passages to retrieve (default {AskSettings.top_k})")
-    p.add_argument("--fusion", choices=[f.value for f in Fusion])
-    p.add_argument("--dense-weight", type=float)
-    p.add_argument("--reader", choices=[r.value for r in ReaderKind])
-    p.add_argument("--reader-path", help="a trained reader folder (default: the shipped models/reader)")
-    runtime_option(p)
+def _milvus_info(args: argparse.Namespace, store) -> int:
+    """`index info --store milvus`: the manifest and the articles, read from the engine."""
+    m, config = store.manifest, store.config
+    if args.json:
+        print(json.dumps({"store": "milvus", "uri": config.shown(), "manifest": m}, indent=2, ensure_ascii=False))
+        return 0
+    c = m["counts"]
+    print(f"store milvus: index {config.name!r} (version {m['version']}) at {config.shown()}, built {m['built_at']} "
+          f"by the {m.get('engine', 'local')} engine")
+    print(f"model {m['model']['name']} (dim {m['model']['dim']}); dense index {m['dense_index']}; "
+          f"BM25 by Milvus (k1 {m['settings']['bm25_k1']}, b {m['settings']['bm25_b']})")
+    print(f"{c['articles']} articles, {c['sentences']} sentences, {c['chunks']} chunks, {m['bm25_terms']} BM25 terms")
+    for aid in store.articles:
+        a = store.articles[aid]
+        print(f"- {a.id}: {a.title.value if a.title else '(no title)'}")
+        print(f"    outlet {a.outlet.value if a.outlet else '-'}; date {a.date.iso if a.date else '-'}"
+              f"{' (' + a.date.precision + ')' if a.date else ''}")
+    return 0
 
 
-def runtime_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--runtime", choices=["torch", "onnx", "onnx-int8"],
-                   help="what runs the embedder and the reader (default onnx-int8; torch is the fallback; "
-                        "README, speed section)")
-
-
-def _filters(args: argparse.Namespace):
-    from index.store_api import Filters
-    from ui.filters import FilterError, parse_day
-
-    since, until = parse_day(args.since, "--since"), parse_day(args.until, "--until", end=True)  # "10/01/2022" refused
-    if since and until and since > until:
-        raise FilterError(f"--since ({since}) is after --until ({until})")
-    filters = Filters(outlets=tuple(args.outlet), since=since, until=until, article_ids=tuple(args.article),
-                      event_since=getattr(args, "events_since", None), event_until=getattr(args, "events_until", None))
-    filters.event_range()  # a bad bound is an error before any work
-    return filters
-
-
-def open_from(args: argparse.Namespace, root: Path | None = None):
-    """The Assistant over an index folder with the command line's settings."""
-    from assistant.pipeline import open_assistant
-
-    cfg = settings_from(args)
-    if store_cli.uses_milvus(args):
-        return store_cli.open_assistant(args, root or index_dir(args), cfg)
-    return open_assistant(root or index_dir(args), cfg.ask, cfg.reader, cfg.build.embed_batch, cfg.build.runtime)
+@register
+def _add_index(sub) -> None:
+    idx = sub.add_parser("index", help="build or describe an index").add_subparsers(dest="index_command", required=True)
+    b = idx.add_parser("build", help="index folders of articles (incremental)")
+    b.add_argument("paths", nargs="*", help="folders or files (default: seeds/)")
+    b.add_argument("--index", help="index folder (default: $NEWSDESK_INDEX or .newsdesk/index)")
+    b.add_argument("--model", help="sentence-transformers model name or local path")
+    b.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
+    runtime_option(b)
+    add_store_options(b, build=True)
+    b.set_defaults(func=cmd_index_build)
+    i = idx.add_parser("info", help="describe an index")
+    i.add_argument("--index")
+    i.add_argument("--json", action="store_true")
+    add_store_options(i)
+    i.set_defaults(func=cmd_index_info)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-
-    filters = _filters(args)  # a bad filter is refused before the index and models load
-    ans = ask_guarded(open_from(args), args.question, filters=filters)
+    filters = filters_from(args)  # a bad filter is refused before the index and models load
+    ans = collection_from(args).ask(args.question, filters=filters)
     print(json.dumps(ans.to_json(), indent=2, ensure_ascii=False) if args.json else answer_text(ans))
     return 0
 
@@ -114,18 +142,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     if args.terminal:
         return _terminal_chat(args)
-    from ui.app import serve
+    from index.fetch import FetchPolicy
 
-    cfg = settings_from(args)
-    assistant = store_cli.open_assistant(args, index_dir(args), cfg) if store_cli.uses_milvus(args) else None
-    return serve(index_dir(args), cfg, host=args.host, port=args.port, auth=args.auth,
-                 read_only=args.read_only, allow_private_urls=args.allow_private_urls, assistant=assistant)
+    from .app import serve
+
+    collection = collection_from(args, fetch_policy=FetchPolicy(allow_private=args.allow_private_urls))
+    return serve(collection, host=args.host, port=args.port, auth=args.auth, read_only=args.read_only)
 
 
 def _terminal_chat(args: argparse.Namespace) -> int:
-    from assistant.conversation import Conversation
-
-    assistant = open_from(args)
+    collection = collection_from(args).warm_up()
     conv = Conversation()
     print("newsdesk chat: ask about the articles; /new starts a new conversation, /quit or Ctrl-D leaves.")
     while True:
@@ -142,19 +168,23 @@ def _terminal_chat(args: argparse.Namespace) -> int:
             continue
         if line:
             try:
-                print(answer_text(ask_guarded(assistant, line, conv, filters=_filters(args))))
+                print(answer_text(collection.ask(line, conv, filters=filters_from(args))))
             except ValueError as e:  # one line, and the chat goes on
                 print(f"newsdesk: {e}")
             print()
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.pipeline import Assistant
     from eval.datasets import load_dataset
     from eval.report import metrics_table, write_report
-    from eval.runner import cached_index, run, summarize, write_predictions
+    from eval.runner import (
+        cached_index,
+        open_collection,
+        run,
+        summarize,
+        write_predictions,
+    )
     from index.embedding import load_embedder
-    from index.newsindex import NewsIndex
 
     if args.dataset == "dates":
         return cmd_eval_dates(args)
@@ -169,8 +199,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         root = cached_index(dataset, cfg.build, embedder)
     else:
         root = default_index_dir()
-    assistant = Assistant(NewsIndex(root, embedder, cfg.build.embed_batch, cfg.build.runtime), ask,
-                          reader_settings=cfg.reader)
+    assistant = open_collection(root, cfg.with_ask(ask), embedder).assistant
     rows = run(dataset, assistant, limit=args.limit, progress=sys.stderr.isatty(), gold=args.gold)
     summary = summarize(rows)
     summary["dataset"], summary["index"], summary["reader"] = dataset.name, str(root), assistant.reader.name
@@ -190,12 +219,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    from assistant.timeline import build_timeline
-    from ui.render import timeline_text
-
-    filters = _filters(args)
-    assistant = open_from(args)
-    tl = build_timeline(assistant, args.query, filters, k=args.top_k or 12)
+    filters = filters_from(args)
+    tl = collection_from(args).timeline(args.query, filters, k=args.top_k or 12)
     print(json.dumps(tl.to_json(), indent=2, ensure_ascii=False) if args.json else timeline_text(tl))
     return 0
 
@@ -205,7 +230,7 @@ def _add_timeline(sub) -> None:
     t = sub.add_parser("timeline", help="the dated statements and events about a query, in calendar order")
     t.add_argument("query")
     t.add_argument("--json", action="store_true", help="print the timeline as JSON")
-    _query_options(t)
+    query_options(t)
     t.set_defaults(func=cmd_timeline)
 
 
@@ -220,7 +245,7 @@ def cmd_eval_dates(args: argparse.Namespace) -> int:
     if (root / "CURRENT").is_file():
         from eval.datasets import load_dataset
 
-        row = date_answers(open_from(args, root), load_dataset("seeds").questions, result)
+        row = date_answers(collection_from(args).assistant, load_dataset("seeds").questions, result)
     if args.json:
         out = {k: result[k] for k in ("all", "seeds", "own", "invented_years", "gold")}
         out["date_answers"] = row
@@ -239,7 +264,7 @@ def _add_commands(sub) -> None:
     a = sub.add_parser("ask", help="answer one question")
     a.add_argument("question")
     a.add_argument("--json", action="store_true", help="print the Answer as JSON")
-    _query_options(a)
+    query_options(a)
     a.set_defaults(func=cmd_ask)
 
     c = sub.add_parser("chat", help="the chat UI (or --terminal)")
@@ -251,7 +276,7 @@ def _add_commands(sub) -> None:
     c.add_argument("--read-only", action="store_true", help="nobody can add or remove articles from the page")
     c.add_argument("--allow-private-urls", action="store_true",
                    help="let the page fetch loopback, private and link-local addresses (refused by default)")
-    _query_options(c)
+    query_options(c)
     c.set_defaults(func=cmd_chat)
 
     e = sub.add_parser("eval", help="evaluate on a Q&A set (seeds JSONL or SQuAD JSON)")
@@ -268,14 +293,37 @@ def _add_commands(sub) -> None:
     e.add_argument("--no-abstain", action="store_true", help="always answer with the best span (what the "
                                                                 "abstention threshold costs in recall)")
     e.add_argument("--command-line", help=argparse.SUPPRESS)
-    _ask_options(e)
+    ask_options(e)
     e.set_defaults(func=cmd_eval)
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from ui.collect_cli import run_add
+    """`newsdesk add URL ... | --feed FEED_URL`: fetch pages into the collection's own folder, then update the
+    index incrementally. The operator runs the CLI, so it may fetch any address (the chat may not)."""
+    from index.fetch import FetchPolicy
 
-    return run_add(args)
+    if not args.urls and not args.feed:
+        raise UsageError("give one or more URLs, or --feed FEED_URL")
+    if args.timeout <= 0 or args.max_mb <= 0:
+        raise UsageError("--timeout and --max-mb take positive numbers")
+    policy = FetchPolicy(timeout_s=args.timeout, total_s=max(30.0, 3 * args.timeout),
+                         max_bytes=int(args.max_mb * 1024 * 1024), allow_private=True)
+    collection = collection_from(args, fetch_policy=policy)
+
+    def progress(n: int, total: int, url: str) -> None:
+        print(f"[{n}/{total}] fetching {url}", file=sys.stderr, flush=True)
+
+    report, rebuilt = collection.add_web(args.urls, args.feed, progress=progress)
+    for line in report.failed:
+        print(f"newsdesk: error: {line}", file=sys.stderr)
+    for s in report.staged:
+        print(f"{s.status} {s.id} ({s.url})")
+    for i in report.unchanged:
+        print(f"unchanged {i}")
+    if rebuilt:
+        print(f"index {collection.place.shown()} now holds {rebuilt}")
+    print(f"newsdesk add: {report.summary()}")
+    return 2 if report.failed else 0
 
 
 @register
@@ -285,6 +333,8 @@ def _add_add(sub) -> None:
     a.add_argument("--feed", action="append", default=[], metavar="FEED_URL", help="an RSS or Atom feed (repeatable)")
     a.add_argument("--index", help="index folder (default: $NEWSDESK_INDEX or .newsdesk/index)")
     a.add_argument("--model", help="sentence-transformers model name or local path (for a new index)")
+    runtime_option(a)
+    add_store_options(a)
     a.add_argument("--timeout", type=float, default=10.0, help="seconds to connect and between reads (default 10)")
     a.add_argument("--max-mb", type=float, default=5.0, help="largest page to fetch, in MB (default 5)")
     a.set_defaults(func=cmd_add)
@@ -298,10 +348,10 @@ def cmd_reader_train(args: argparse.Namespace) -> int:
     from training.reader import TrainConfig, train
 
     if not Path(args.data).is_file():
-        raise FileNotFoundError(f"no training data at {args.data}")
+        raise MissingPath(f"no training data at {args.data}")
     cfg = TrainConfig(**{k: getattr(args, k) for k in _TRAIN_FLAGS})
     if args.init and not (Path(args.init) / "training.json").is_file():
-        raise FileNotFoundError(f"{args.init} is not a trained reader folder (no training.json)")
+        raise MissingPath(f"{args.init} is not a trained reader folder (no training.json)")
     folder = train(cfg)
     print(f"reader written to {folder}; try it with newsdesk eval SQUAD.json --gold --reader-path {folder}")
     return 0
@@ -311,7 +361,7 @@ def cmd_reader_export(args: argparse.Namespace) -> int:
     from training.reader import export_checkpoint
 
     if not (Path(args.run) / "checkpoint" / "state.json").is_file():
-        raise FileNotFoundError(f"no checkpoint in {args.run}")
+        raise MissingPath(f"no checkpoint in {args.run}")
     folder = export_checkpoint(Path(args.run), Path(args.out) if args.out else None)
     print(f"exported {folder}")
     return 0
@@ -355,6 +405,27 @@ def cmd_reader_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_prepare(args: argparse.Namespace) -> int:
+    """`newsdesk prepare`: export the embedder and the reader for the runtime now (make does this once), so
+    that no question waits for it; a runtime already prepared is only checked."""
+    from assistant.readers import load_reader
+    from index.embedding import load_embedder
+
+    cfg = settings_from(args)
+    load_embedder(cfg.build.model, cfg.build.embed_batch, cfg.build.runtime)
+    reader = load_reader(cfg.reader)
+    print(f"runtime {cfg.build.runtime} ready: embedder {cfg.build.model}, reader {reader.name}")
+    return 0
+
+
+@register
+def _add_prepare(sub) -> None:
+    p = sub.add_parser("prepare", help="export the embedder and the reader for the runtime (once; make runs it)")
+    p.add_argument("--model", help="sentence-transformers model name or local path")
+    ask_options(p)
+    p.set_defaults(func=cmd_prepare)
+
+
 @register
 def _add_calibrate(sub) -> None:
     c = sub.add_parser("calibrate", help="fit answer confidence and the abstention threshold on SQuAD train")
@@ -374,11 +445,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
                             "--limit", str(args.questions), "--work", str(Path(args.out) / "stores")])
         return 0
     if args.index:  # latency of an existing index only (e.g. the seeds)
-        from index.newsindex import NewsIndex
-
         cfg = settings_from(args)
         t0 = time.perf_counter()
-        index = NewsIndex(Path(args.index), embed_batch=cfg.build.embed_batch, runtime=cfg.build.runtime)
+        index = collection_from(args).store
         load_s = time.perf_counter() - t0
         lat, recall = measure(index, cfg.ask, cfg.reader, args.questions)
         print(f"{args.index}: {index.manifest['counts']['chunks']} chunks ({index.manifest['faiss']['chunks']}), "
@@ -388,7 +457,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         for stage in ("bm25", "dense", "fused", "answer"):
             print(f"  {stage:7s} p50 {lat[f'{stage}_p50_ms']:7.2f} ms   p95 {lat[f'{stage}_p95_ms']:7.2f} ms")
         if args.compare:
-            from eval.bench import bench_questions
+            from eval.datasets import bench_questions
             from eval.speed import compare
 
             print(json.dumps(compare(Path(args.index), bench_questions(args.questions)), indent=2))
@@ -402,7 +471,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if not sizes or min(sizes) < 10:
-        raise ValueError("--sizes takes chunk counts of at least 10, e.g. 1000,10000")
+        raise UsageError("--sizes takes chunk counts of at least 10, e.g. 1000,10000")
     rows = run(sizes, Path(args.out), args.questions)
     print(table(rows))
     print(f"written to {Path(args.out) / 'bench.json'}")
@@ -429,6 +498,45 @@ def _add_bench(sub) -> None:
     b.set_defaults(func=cmd_bench)
 
 
-from ui.newsroom import add_newsroom_commands  # noqa: E402  (quotes, search)
+def cmd_quotes(args: argparse.Namespace) -> int:
+    """`newsdesk quotes`: attributed quotations, by speaker and topic."""
+    positive(args.limit, "-n")
+    speaker, what, hits = collection_from(args).quotes(" ".join(args.query).strip(), speaker=args.speaker,
+                                                       filters=filters_from(args), limit=args.limit)
+    if args.json:
+        print(json.dumps({"speaker": speaker, "query": what, "quotes": [asdict(h) for h in hits]}, indent=2,
+                         ensure_ascii=False))
+    else:
+        print(quotes_text(hits))
+    return 0
 
-REGISTER.append(add_newsroom_commands)
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """`newsdesk search`: matching articles and passages, by relevance or date."""
+    positive(args.limit, "-n")
+    hits = collection_from(args).search(args.query, filters_from(args), sort=args.sort, limit=args.limit)
+    if args.json:
+        print(json.dumps({"query": args.query, "sort": args.sort, "hits": [asdict(h) for h in hits]}, indent=2,
+                         ensure_ascii=False))
+    else:
+        print(search_text(hits))
+    return 0
+
+
+@register
+def _add_newsroom(sub) -> None:
+    q = sub.add_parser("quotes", help="who said what: attributed quotations, by speaker and topic")
+    q.add_argument("query", nargs="*", help='words, "who said ...?" or "what did NAME say about ...?"')
+    q.add_argument("--speaker", help="only quotations attributed to this person or institution")
+    q.add_argument("-n", "--limit", type=int, default=10)
+    q.add_argument("--json", action="store_true")
+    query_options(q)
+    q.set_defaults(func=cmd_quotes)
+
+    s = sub.add_parser("search", help="matching articles and passages, by relevance or date")
+    s.add_argument("query")
+    s.add_argument("--sort", choices=["relevance", "date"], default="relevance")
+    s.add_argument("-n", "--limit", type=int, default=10)
+    s.add_argument("--json", action="store_true")
+    query_options(s)
+    s.set_defaults(func=cmd_search)

@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
+from index.errors import UsageError
 from index.store_api import Filters
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -15,7 +16,7 @@ _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augu
 NONE_MATCH = ("\x00no-article",)  # an allow-list no article id can be in
 
 
-class FilterError(ValueError):
+class FilterError(UsageError):
     """A filter the user typed cannot be used; the message says why and what to type instead."""
 
 

@@ -5,9 +5,7 @@ import logging
 
 import gradio as gr
 
-from assistant.quotes import parse_question, search_quotes
-from assistant.retrieval import Filters
-from assistant.search import search
+from index.store_api import Filters
 
 from .render import quotes_html, search_html
 
@@ -27,27 +25,26 @@ def _filters(outlets, since, until) -> Filters:
     return Filters(outlets=tuple(outlets or ()), since=(since or "").strip() or None, until=(until or "").strip() or None)
 
 
-def filter_row(desk) -> tuple:
+def filter_row(collection) -> tuple:
     """The outlet and publication-date filters a tab's query takes: (outlets, since, until)."""
     with gr.Row():
-        return (gr.Dropdown(desk.outlets(), multiselect=True, label="Outlets (none = all)"),
+        return (gr.Dropdown(collection.outlets(), multiselect=True, label="Outlets (none = all)"),
                 gr.Textbox(label="Since (YYYY-MM-DD)"), gr.Textbox(label="Until (YYYY-MM-DD)"))
 
 
-def add_tabs(desk) -> None:
+def add_tabs(collection) -> None:
     """Search (the list of matching passages) and Quotes (who said what)."""
     with gr.Tab("Search"):
         with gr.Row():
             s_query = gr.Textbox(placeholder="Search the articles…", show_label=False, scale=6, elem_id="nd-search-q")
             s_sort = gr.Radio(["relevance", "date"], value="relevance", label="Sort by", scale=2, elem_id="nd-search-sort")
             s_go = gr.Button("Search", variant="primary", scale=1, elem_id="nd-search-go")
-        s_outlets, s_since, s_until = filter_row(desk)
+        s_outlets, s_since, s_until = filter_row(collection)
         s_out = gr.HTML(elem_id="nd-search-results")
 
         def run_search(query, sort, outlets, since, until):
             try:
-                a = desk.assistant
-                hits = search(a.index, a.retriever, query or "", _filters(outlets, since, until), sort=sort)
+                hits = collection.search(query or "", _filters(outlets, since, until), sort=sort)
                 return search_html(hits, query or "")
             except ValueError as e:
                 return f'<p class="nd-empty">{e}</p>'
@@ -65,18 +62,14 @@ def add_tabs(desk) -> None:
                                  elem_id="nd-quotes-q")
             q_speaker = gr.Textbox(placeholder="Speaker (optional)", show_label=False, scale=2, elem_id="nd-quotes-speaker")
             q_go = gr.Button("Find quotes", variant="primary", scale=1, elem_id="nd-quotes-go")
-        q_outlets, q_since, q_until = filter_row(desk)
+        q_outlets, q_since, q_until = filter_row(collection)
         q_out = gr.HTML(elem_id="nd-quotes-results")
 
         def run_quotes(query, speaker, outlets, since, until):
             query = (query or "").strip()
-            who, what = parse_question(query) if query else (None, "")
-            speaker = (speaker or "").strip() or who
-            if not speaker and not what:
-                return '<p class="nd-empty">Give words to search the quotations for, or a speaker.</p>'
             try:
-                hits = search_quotes(desk.assistant.index, what, speaker=speaker,
-                                     filters=_filters(outlets, since, until), limit=10)
+                _, _, hits = collection.quotes(query, speaker=(speaker or "").strip() or None,
+                                               filters=_filters(outlets, since, until), limit=10)
             except ValueError as e:
                 return f'<p class="nd-empty">{e}</p>'
             return quotes_html(hits, query or speaker)

@@ -12,34 +12,8 @@ assistant/calibration.json beside the confidence model.
 """
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 
 RANK_FEATURES = ("span_logp", "null_gap", "retrieval", "inv_rank", "lex", "type_bad_date", "type_bad_number",
                  "type_bad_name", "dense")
 
 
-@dataclass(frozen=True)
-class Logistic:
-    """P = sigmoid(bias + sum(w_f * x_f)) over named features (missing features count 0)."""
-
-    features: tuple[str, ...]
-    weights: tuple[float, ...]
-    bias: float
-
-    def logit(self, x: dict[str, float]) -> float:
-        return self.bias + sum(w * x.get(f, 0.0) for f, w in zip(self.features, self.weights))
-
-    def __call__(self, x: dict[str, float]) -> float:
-        z = self.logit(x)
-        return 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
-
-    @staticmethod
-    def from_json(d: dict | None) -> "Logistic | None":
-        if not d or not {"features", "weights", "bias"} <= set(d):
-            return None
-        return Logistic(tuple(d["features"]), tuple(float(w) for w in d["weights"]), float(d["bias"]))
-
-    def to_json(self) -> dict:
-        return {"features": list(self.features), "weights": [round(w, 4) for w in self.weights],
-                "bias": round(self.bias, 4)}

@@ -21,7 +21,7 @@ from index.store_api import Store
 from ..answer import AnswerCandidate, Passage
 from ..qtypes import expected_kind, typed_spans
 from .evidence import lexical_overlap
-from .ranking import Logistic
+from ..calibration import Logistic
 
 log = logging.getLogger(__name__)
 MAX_LEN = 256

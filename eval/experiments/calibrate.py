@@ -32,11 +32,13 @@ import numpy as np
 
 from assistant.calibration import CALIBRATION
 from assistant.pipeline import Assistant
-from assistant.readers.ranking import RANK_FEATURES, Logistic
-from assistant.settings import AskSettings, ReaderKind, ReaderSettings
+from assistant.calibration import Logistic
+from assistant.readers.ranking import RANK_FEATURES
+from assistant.settings import ReaderKind, ReaderSettings
 from index.build import build_index
 from index.embedding import load_embedder
-from index.newsindex import NewsIndex
+from assistant.collection import Config
+from eval.runner import open_collection
 from index.settings import BuildSettings
 
 from .. import metrics as M
@@ -191,7 +193,7 @@ def calibrate(data: Path = SQUAD_TRAIN, reader: ReaderSettings = ReaderSettings(
     (folder / "documents" / "docs.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs))
     embedder = load_embedder(build.model)
     build_index([folder / "documents"], folder / "index", build, embedder)
-    assistant = Assistant(NewsIndex(folder / "index", embedder), AskSettings(), reader_settings=reader)
+    assistant = open_collection(folder / "index", Config(reader=reader), embedder).assistant
     result = {"reader": assistant.reader.name,
               "data": "SQuAD v1.1 train, validation articles (training/splits.py; see eval/experiments/calibrate.py)"}
     by_kind = {k: [q for q in questions if q["kind"] == k] for k in ("answerable", "on-topic", "off-topic")}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from eval.bench import BENCHMARK
+from eval.datasets import BENCHMARK
 from eval.experiments.sweep_reader import measure, validation_set
 from training.splits import SQUAD_TRAIN
 

@@ -16,12 +16,11 @@ import json
 import random
 from pathlib import Path
 
-from assistant.pipeline import Assistant
 from assistant.settings import AskSettings, ReaderKind, ReaderSettings
 from eval.datasets import load_dataset
 from eval.runner import assistant_for, run, summarize
 from training.splits import SQUAD_TRAIN, load_articles, split
-from index.newsindex import NewsIndex
+from assistant.collection import Config
 from index.settings import BuildSettings
 from training.config import TrainConfig
 from training.reader import train
@@ -54,11 +53,13 @@ def measure(model: Path, dataset: Path, gold: bool) -> dict:
     data = load_dataset(dataset)
     reader = ReaderSettings(kind=ReaderKind.TRAINED, path=model)
     build = BuildSettings()
-    from eval.runner import cached_index
+    from eval.runner import cached_index, open_collection
     from index.embedding import load_embedder
 
-    store = NewsIndex(cached_index(data, build, load_embedder(build.model)))
-    assistant = assistant_for(data, Assistant(store, AskSettings(abstain=False), reader_settings=reader), build)
+    embedder = load_embedder(build.model)
+    base = open_collection(cached_index(data, build, embedder), Config(build, AskSettings(abstain=False), reader),
+                           embedder).assistant
+    assistant = assistant_for(data, base, build)
     return summarize(run(data, assistant, progress=False, gold=gold))
 
 

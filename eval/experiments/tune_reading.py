@@ -12,11 +12,11 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.pipeline import Assistant
 from assistant.settings import AskSettings, ReaderKind, ReaderSettings
 from index.build import build_index
 from index.embedding import load_embedder
-from index.newsindex import NewsIndex
+from assistant.collection import Config
+from eval.runner import open_collection
 from index.settings import BuildSettings
 
 from .. import metrics as M
@@ -41,7 +41,7 @@ def main() -> None:
     embedder = load_embedder(build.model)
     build_index([folder / "articles"], folder / "index", build, embedder)
     reader = ReaderSettings(kind=ReaderKind.TRAINED, path=args.reader_path, int8=args.int8)
-    assistant = Assistant(NewsIndex(folder / "index", embedder), AskSettings(abstain=False), reader_settings=reader)
+    assistant = open_collection(folder / "index", Config(ask=AskSettings(abstain=False), reader=reader), embedder).assistant
     qs = rng.sample(qs, min(args.questions, len(qs)))
     print(f"{n_docs} paragraphs from {args.articles} validation articles, {len(qs)} questions, "
           f"reader {assistant.reader.name}")

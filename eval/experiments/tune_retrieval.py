@@ -18,7 +18,8 @@ from assistant.retrieval import article_ranking
 from assistant.settings import AskSettings
 from index.build import build_index
 from index.embedding import load_embedder
-from index.newsindex import NewsIndex
+from assistant.collection import Config
+from eval.runner import open_collection
 from index.settings import BuildSettings
 
 from ..datasets import write_paragraph_corpus
@@ -41,7 +42,7 @@ def main() -> None:
     build = BuildSettings()
     embedder = load_embedder(build.model)
     build_index([folder / "articles"], folder / "index", build, embedder)
-    index = NewsIndex(folder / "index", embedder)
+    index = open_collection(folder / "index", Config(build=build), embedder, RuleReader()).store
     qs = rng.sample(qs, min(args.questions, len(qs)))
     cache = {q: embedder.encode([q])[0] for q, _ in qs}
     index.embed_query = lambda text: cache[text]

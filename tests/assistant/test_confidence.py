@@ -5,7 +5,7 @@ import pytest
 from assistant.answer import AnswerCandidate
 from assistant.calibration import Calibration
 from assistant.pipeline import features, tier_of
-from assistant.readers.ranking import Logistic
+from assistant.calibration import Logistic
 from assistant.readers.span import type_features
 from assistant.settings import AskSettings
 from eval.experiments.calibrate import fit_logistic, thresholds

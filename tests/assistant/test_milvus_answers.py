@@ -15,11 +15,15 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def milvus_assistant(tmp_path_factory, seeds_dir, real_embedder, seed_assistant):
     from assistant.pipeline import Assistant
-    from index.milvus_store import MilvusConfig, MilvusStore, build_milvus
+    from pathlib import Path
+
+    from index.build import build_index
+    from index.milvus_store import MilvusConfig, MilvusStore
+    from index.place import Place
     from index.settings import BuildSettings
 
     config = MilvusConfig(str(tmp_path_factory.mktemp("milvus-answers") / "m.db"))
-    build_milvus([seeds_dir], config, BuildSettings(), real_embedder)
+    build_index([seeds_dir], Place(Path(config.uri).parent, config), BuildSettings(), real_embedder)
     store = MilvusStore(config, real_embedder)
     yield Assistant(store, seed_assistant.settings, reader=seed_assistant.reader)
     store.close()

@@ -2,10 +2,13 @@
 with the time of the update, and nothing lost or half-added when a fetch or the rebuild fails."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from localweb import PAGES, Site, rss
 
-from index.build import build_index, collection_dir
+from index.build import build_index
+from index.place import collection_dir
 from index.collect import collect, collect_feed, stored_pages, write_and_rebuild
 from index.fetch import FetchPolicy
 from index.store import read_snapshot
@@ -28,7 +31,10 @@ def index_root(tmp_path, seeds_copy, fake_settings, fake_embedder):
 
 
 def _add(report, root, settings, embedder):
-    return write_and_rebuild(report.staged, root, lambda sources: build_index(sources, root, settings, embedder))
+    from index.store import read_manifest
+
+    sources = [Path(p) for p in read_manifest(root)["sources"]]
+    return write_and_rebuild(report.staged, collection_dir(root), lambda: build_index(sources, root, settings, embedder))
 
 
 def test_feed_adds_new_items_only_and_reports_broken_ones(site, index_root, fake_settings, fake_embedder):
@@ -86,11 +92,11 @@ def test_a_failed_rebuild_leaves_collection_and_index_as_they_were(site, index_r
     report = collect([url, site.url + "/news/quarterly-review-glaciers.html"], col, POLICY)
     assert len(report.staged) == 2
 
-    def crash(sources):
+    def crash():
         raise KeyboardInterrupt  # the operator's Ctrl-C halfway through the rebuild
 
     with pytest.raises(KeyboardInterrupt):
-        write_and_rebuild(report.staged, index_root, crash)
+        write_and_rebuild(report.staged, col, crash)
     assert {p.name: p.read_bytes() for p in col.iterdir()} == before_files
     assert {a.id: a.sha256 for a in read_snapshot(index_root).articles} == before_ids
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.build import prepare
+from index.prepare import prepare
 from index.dates import (
     ResolvedDate,
     answer_dates,

@@ -2,7 +2,8 @@ import json
 import shutil
 from pathlib import Path
 
-from index.build import build_index, prepare
+from index.build import build_index
+from index.prepare import prepare
 from index.duplicates import copies_of, near_duplicates, source_of
 from index.loading import load_folder
 from index.newsindex import NewsIndex

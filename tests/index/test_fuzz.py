@@ -8,7 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.build import build_index, prepare
+from index.build import build_index
+from index.prepare import prepare
 from index.embedding import FakeEmbedder
 from index.loading import load_folder
 from index.settings import BuildSettings

@@ -11,10 +11,13 @@ pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite")
 
 from index.bm25 import tokenize  # noqa: E402
-from index.build import build_index  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from index.build import build_index, is_current  # noqa: E402
+from index.place import Place  # noqa: E402
 from index.embedding import FakeEmbedder  # noqa: E402
 from index.milvus_store import (ANALYZER, TEXT_PART_CHARS, MilvusConfig, MilvusStore, MilvusStoreError,  # noqa: E402
-                                build_milvus, collection_names, drop_index, filter_expr, is_current_milvus)
+                                collection_names, drop_index, filter_expr)
 from index.newsindex import NewsIndex  # noqa: E402
 from index.store_api import Filters, Store, idf  # noqa: E402
 
@@ -35,7 +38,7 @@ def built(tmp_path_factory, seeds_dir):
     settings, emb = BuildSettings(model="fake-hash-64"), FakeEmbedder()
     build_index([seeds_dir], tmp / "index", settings, emb)
     config = MilvusConfig(str(tmp / "m.db"))
-    report = build_milvus([seeds_dir], config, settings, emb)
+    report = build_index([seeds_dir], Place(Path(config.uri).parent, config), settings, emb)
     folder, milvus = NewsIndex(tmp / "index", emb), MilvusStore(config, emb)
     yield folder, milvus, report, config, settings
     milvus.close()
@@ -134,23 +137,23 @@ def test_rebuild_reuses_vectors_and_removing_an_article_equals_a_fresh_build(tmp
 
     settings, emb = BuildSettings(model="fake-hash-64"), FakeEmbedder()
     config = MilvusConfig(str(tmp_path / "m.db"), name="seeds")
-    first = build_milvus([seeds_copy], config, settings, emb)
+    first = build_index([seeds_copy], Place(Path(config.uri).parent, config), settings, emb)
     build_index([seeds_copy], tmp_path / "index", settings, emb)  # the folder goes through the same history
-    assert is_current_milvus([seeds_copy], config, settings)
-    again = build_milvus([seeds_copy], config, settings, emb)
+    assert is_current([seeds_copy], Place(Path(config.uri).parent, config), settings)
+    again = build_index([seeds_copy], Place(Path(config.uri).parent, config), settings, emb)
     assert again.embedded == 0 and again.reused == first.embedded and again.version == "seeds v2"
 
     gone = sorted(seeds_copy.iterdir())[1]
     gone.unlink()
     changed = sorted(seeds_copy.iterdir())[0]
     changed.write_text(changed.read_text() + "\n\nA new closing sentence was added by the editors.\n")
-    assert not is_current_milvus([seeds_copy], config, settings)
-    third = build_milvus([seeds_copy], config, settings, emb)
+    assert not is_current([seeds_copy], Place(Path(config.uri).parent, config), settings)
+    third = build_index([seeds_copy], Place(Path(config.uri).parent, config), settings, emb)
     assert third.removed == [gone.stem] and third.articles == 4
     assert 0 < third.embedded < first.embedded and third.reused > 0
 
     fresh_cfg = MilvusConfig(str(tmp_path / "fresh.db"))
-    build_milvus([seeds_copy], fresh_cfg, settings, emb)
+    build_index([seeds_copy], Place(Path(fresh_cfg.uri).parent, fresh_cfg), settings, emb)
     build_index([seeds_copy], tmp_path / "index", settings, emb)
     store, fresh, folder = MilvusStore(config, emb), MilvusStore(fresh_cfg, emb), NewsIndex(tmp_path / "index", emb)
     assert gone.stem not in store.articles
@@ -182,7 +185,7 @@ def test_long_articles_are_stored_in_parts(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "long.txt").write_text("Long report\n\n" + body + "\n")
     config = MilvusConfig(str(tmp_path / "m.db"))
-    build_milvus([tmp_path / "docs"], config, BuildSettings(model="fake-hash-64"), FakeEmbedder())
+    build_index([tmp_path / "docs"], Place(Path(config.uri).parent, config), BuildSettings(model="fake-hash-64"), FakeEmbedder())
     store = MilvusStore(config, FakeEmbedder(), cache=8)
     assert store.articles["long"].text == (tmp_path / "docs" / "long.txt").read_text()
     assert all(store.articles["long"].text[c.start:c.end] == c.text for c in store.chunks)

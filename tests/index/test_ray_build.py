@@ -2,6 +2,8 @@
 single-process build on the seeds: same articles, sentences, chunks and offsets, vectors within
 float tolerance (int8: the runtime's stated cosine tolerance, as activations are scaled per batch and
 the actors batch differently), into either store."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -9,7 +11,8 @@ from index.runtime import INT8_MIN_COSINE
 
 ray = pytest.importorskip("ray")
 
-from index.engines import LocalEngine, get_engine  # noqa: E402
+from index.build import get_engine  # noqa: E402
+from index.engines import LocalEngine  # noqa: E402
 from index.settings import BuildSettings  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -60,12 +63,13 @@ def test_ray_engine_writes_to_the_milvus_store(tmp_path, seeds_dir, real_embedde
     pytest.importorskip("pymilvus")
     pytest.importorskip("milvus_lite")
     from index.build import build_index
-    from index.milvus_store import MilvusConfig, MilvusStore, build_milvus
+    from index.milvus_store import MilvusConfig, MilvusStore
+    from index.place import Place
     from index.newsindex import NewsIndex
 
     settings = BuildSettings()
     config = MilvusConfig(str(tmp_path / "m.db"))
-    report = build_milvus([seeds_dir], config, settings, real_embedder, engine=get_engine("ray", workers=2))
+    report = build_index([seeds_dir], Place(Path(config.uri).parent, config), settings, real_embedder, engine=get_engine("ray", workers=2))
     assert not ray.is_initialized()
     build_index([seeds_dir], tmp_path / "index", settings, real_embedder)
     store, folder = MilvusStore(config, real_embedder), NewsIndex(tmp_path / "index", real_embedder)

@@ -6,7 +6,7 @@ import logging
 import shutil
 from pathlib import Path
 
-from index.build import prepare
+from index.prepare import prepare
 from index.loading import load_folder
 from index.model import Article
 from index.settings import BuildSettings

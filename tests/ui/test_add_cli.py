@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from localweb import Site, rss
 
-from index.build import build_index, collection_dir
+from index.build import build_index
+from index.place import collection_dir
 from index.store import read_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from assistant.retrieval import Filters
 from ui import chat
-from ui.desk import Desk
+from assistant.collection import Collection
+from index.place import Place
 
 ROOT = Path(__file__).resolve().parents[2]
 LENGTHS = st.one_of(st.sampled_from([0, 850, 2001, 5000, 100_000]), st.integers(0, 100_000))
@@ -35,16 +36,16 @@ class _Panicking:
 
 @pytest.fixture(scope="module")
 def desk(seed_index_dir, seed_assistant):
-    return Desk(seed_index_dir, assistant=seed_assistant)
+    return Collection(Place(seed_index_dir), assistant=seed_assistant)
 
 
 def test_a_failure_inside_answering_is_one_message_and_the_session_goes_on(desk):
     real = desk.assistant
-    desk.assistant = _Panicking()
+    desk._assistant = _Panicking()  # fault injection: the live assistant fails inside answering
     try:
         turns, ans = chat.respond(desk, "When was the INF Treaty signed?", [], Filters())
     finally:
-        desk.assistant = real
+        desk._assistant = real
     assert ans is None and "Something went wrong" in turns[0]["error"] and "PanicException" in turns[0]["error"]
     turns, ans = chat.respond(desk, "When was the INF Treaty signed?", turns, Filters())
     assert ans is not None and len(turns) == 2
@@ -67,10 +68,10 @@ def test_chat_handler_answers_anything(desk, n, fill):
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(n=LENGTHS, fill=FILL)
 def test_cli_ask_answers_anything_in_process(monkeypatch, capsys, seed_assistant, n, fill):
-    import assistant.pipeline as pipeline
+    from assistant.collection import Collection
     from ui.cli import main
 
-    monkeypatch.setattr(pipeline, "open_assistant", lambda *a, **k: seed_assistant)
+    monkeypatch.setattr(Collection, "assistant", property(lambda self: seed_assistant))
     q = _q(n, fill)
     if q.startswith("-"):
         q = " " + q  # argparse would read it as an option
@@ -81,10 +82,10 @@ def test_cli_ask_answers_anything_in_process(monkeypatch, capsys, seed_assistant
 
 @pytest.mark.slow
 def test_cli_ask_when_answering_fails_is_one_line_and_exit_2(monkeypatch, capsys):
-    import assistant.pipeline as pipeline
+    from assistant.collection import Collection
     from ui.cli import main
 
-    monkeypatch.setattr(pipeline, "open_assistant", lambda *a, **k: _Panicking())
+    monkeypatch.setattr(Collection, "assistant", property(lambda self: _Panicking()))
     rc = main(["ask", "When was the INF Treaty signed?"])
     err = capsys.readouterr().err
     assert rc == 2 and err.startswith("newsdesk: error: Something went wrong") and len(err.strip().splitlines()) == 1
@@ -100,10 +101,10 @@ def test_cli_ask_long_question_in_a_real_process(seed_index_dir):
 
 
 def test_cli_refuses_ambiguous_and_reversed_dates(monkeypatch, capsys):
-    import assistant.pipeline as pipeline
+    from assistant.collection import Collection
     from ui.cli import main
 
-    monkeypatch.setattr(pipeline, "open_assistant", lambda *a, **k: _Panicking())
+    monkeypatch.setattr(Collection, "assistant", property(lambda self: _Panicking()))
     assert main(["ask", "When?", "--since", "10/01/2022"]) == 2
     assert "ambiguous" in capsys.readouterr().err
     assert main(["ask", "When?", "--since", "2022-02-01", "--until", "2022-01-01"]) == 2

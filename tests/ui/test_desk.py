@@ -2,18 +2,20 @@
 import pytest
 
 from assistant.settings import ReaderKind, ReaderSettings
-from index.build import build_index, collection_dir
+from index.build import build_index
+from index.place import collection_dir
 from index.embedding import FakeEmbedder
 from index.store import read_snapshot
-from ui.commands import Config
-from ui.desk import MAX_UPLOAD_BYTES, Desk, UploadError, safe_name
+from assistant.collection import Config
+from assistant.collection import MAX_UPLOAD_BYTES, Collection, UploadError, safe_name
+from index.place import Place
 
 
 @pytest.fixture
 def desk(tmp_path, seeds_copy, fake_settings):
     root = tmp_path / "idx"
     build_index([seeds_copy], root, fake_settings, FakeEmbedder())
-    return Desk(root, Config(build=fake_settings, reader=ReaderSettings(kind=ReaderKind.RULES)))
+    return Collection(Place(root), Config(build=fake_settings, reader=ReaderSettings(kind=ReaderKind.RULES)))
 
 
 def test_safe_names_never_leave_the_folder():
@@ -29,14 +31,14 @@ def test_upload_then_ask_then_remove(desk, tmp_path):
     f.write_text("Arctic talks\n\nOSLO, February 3. /TASS/. Norway and Russia opened talks in Tromso on Wednesday.\n")
     msg = desk.add_files([f])
     assert "added" in msg
-    stored = list(collection_dir(desk.root).iterdir())
-    assert len(stored) == 1 and stored[0].parent == collection_dir(desk.root)
+    stored = list(collection_dir(desk.place.root).iterdir())
+    assert len(stored) == 1 and stored[0].parent == collection_dir(desk.place.root)
     ans = desk.ask("Where did Norway and Russia open talks?", None)
     assert any("Tromso" in c.text for c in ans.citations)
     # a rebuild from the source folder alone keeps the uploaded article
-    manifest_sources = read_snapshot(desk.root).manifest["sources"]
-    build_index([__import__("pathlib").Path(p) for p in manifest_sources], desk.root, desk.config.build, FakeEmbedder())
-    assert stored[0].stem in {a.id for a in read_snapshot(desk.root).articles}
+    manifest_sources = read_snapshot(desk.place.root).manifest["sources"]
+    build_index([__import__("pathlib").Path(p) for p in manifest_sources], desk.place.root, desk.config.build, FakeEmbedder())
+    assert stored[0].stem in {a.id for a in read_snapshot(desk.place.root).articles}
     assert "removed" in desk.remove(stored[0].name)
     assert stored[0].stem not in desk.assistant.index.articles
     with pytest.raises(UploadError):
@@ -50,10 +52,10 @@ def test_upload_then_ask_then_remove(desk, tmp_path):
     ("000_26fa5ce3f242af54.txt", b"Same id as a seed article.", "already indexed"),
 ])
 def test_bad_uploads_change_nothing(desk, tmp_path, name, data, phrase):
-    before = read_snapshot(desk.root).manifest["files"]
+    before = read_snapshot(desk.place.root).manifest["files"]
     f = tmp_path / name
     f.write_bytes(data)
     with pytest.raises(UploadError, match=phrase):
         desk.add_files([f])
-    assert read_snapshot(desk.root).manifest["files"] == before
-    assert not collection_dir(desk.root).exists() or not any(collection_dir(desk.root).iterdir())
+    assert read_snapshot(desk.place.root).manifest["files"] == before
+    assert not collection_dir(desk.place.root).exists() or not any(collection_dir(desk.place.root).iterdir())

@@ -5,11 +5,14 @@ import pytest
 from localweb import Site, rss
 
 from assistant.settings import ReaderKind, ReaderSettings
-from index.build import build_index, collection_dir
+from index.build import build_index
+from index.place import collection_dir
 from index.embedding import FakeEmbedder
 from index.fetch import FetchPolicy
-from ui.commands import Config
-from ui.desk import Desk, UploadError
+from assistant.collection import Config
+from assistant.collection import Collection, UploadError
+from ui.app import web_summary
+from index.place import Place
 from ui.roles import EDITOR, READER, Access, access_from, parse_user
 
 
@@ -19,18 +22,25 @@ def site():
         yield s
 
 
-def _desk(tmp_path, seeds_copy, fake_settings, allow_private: bool) -> Desk:
+class _Desk(Collection):
+    """The collection as the page uses it: add_web's report as the page words it."""
+
+    def add_web(self, urls, feeds=()):
+        return web_summary(*super().add_web(urls, feeds))
+
+
+def _desk(tmp_path, seeds_copy, fake_settings, allow_private: bool) -> Collection:
     root = tmp_path / "idx"
     build_index([seeds_copy], root, fake_settings, FakeEmbedder())
-    return Desk(root, Config(build=fake_settings, reader=ReaderSettings(kind=ReaderKind.RULES)),
-                fetch_policy=FetchPolicy(timeout_s=1.0, total_s=5.0, allow_private=allow_private))
+    return _Desk(Place(root), Config(build=fake_settings, reader=ReaderSettings(kind=ReaderKind.RULES)),
+                 fetch_policy=FetchPolicy(timeout_s=1.0, total_s=5.0, allow_private=allow_private))
 
 
 def test_chat_refuses_local_addresses_by_default(tmp_path, seeds_copy, fake_settings, site):
     desk = _desk(tmp_path, seeds_copy, fake_settings, allow_private=False)
     msg = desk.add_web([site.url + "/news/globalwire-geneva-talks.html"], [site.url + "/feed.xml"])
     assert "0 added" in msg and msg.count("--allow-private-urls") == 2
-    assert site.hits == [] and not any(collection_dir(desk.root).glob("*.html"))
+    assert site.hits == [] and not any(collection_dir(desk.place.root).glob("*.html"))
     with pytest.raises(UploadError):
         desk.add_web(["  "], [""])
 
@@ -41,7 +51,7 @@ def test_pages_and_feed_items_are_added_and_answerable(tmp_path, seeds_copy, fak
               "application/rss+xml")
     msg = desk.add_web([site.url + "/news/globalwire-geneva-talks.html", site.url + "/missing"], [site.url + "/feed.xml"])
     assert msg.startswith("2 added, 0 updated, 2 failed") and "HTTP 404" in msg and "no link" in msg
-    rows = {r[0]: r for r in desk.articles()}
+    rows = {r[0]: r for r in desk.article_rows()}
     fetched = [r for r in rows.values() if r[6] == "fetched"]
     assert sorted(r[2] for r in fetched) == ["Global Wire", "Gulf Tribune"]
     ans = desk.ask("How much water can the plant near Sohar produce?", None)
@@ -49,7 +59,7 @@ def test_pages_and_feed_items_are_added_and_answerable(tmp_path, seeds_copy, fak
     again = desk.add_web([], [site.url + "/feed.xml"])
     assert again.startswith("0 added, 0 updated, 1 already in the collection")
     name = next(n for n in desk.removable() if n.startswith("127-0-0-1-gulf"))
-    assert "removed" in desk.remove(name) and len([r for r in desk.articles() if r[6] == "fetched"]) == 1
+    assert "removed" in desk.remove(name) and len([r for r in desk.article_rows() if r[6] == "fetched"]) == 1
 
 
 def test_roles():
@@ -76,7 +86,7 @@ def test_uploaded_saved_page_is_its_main_text_under_its_url_id(tmp_path, seeds_c
 
     desk = _desk(tmp_path, seeds_copy, fake_settings, allow_private=False)
     desk.add_files([PAGES / "harbour-post-housing.html"])
-    row = next(r for r in desk.articles() if r[2] == "The Harbour Post")
+    row = next(r for r in desk.article_rows() if r[2] == "The Harbour Post")
     assert row[0].startswith("harbourpost-example-council-approves-homes-former-dockyard-") and row[6] == "uploaded"
     article = desk.assistant.index.articles[row[0]]
     assert "Who actually believes the school" not in article.text and article.author.value == "Priya Natarajan"

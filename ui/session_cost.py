@@ -1,8 +1,8 @@
-"""Where a chat turn's time goes as a session grows, in-process (no network): the answer itself, rebuilding
+"""Measures the chat page's own code (so it sits in ui/, above eval/). Where a chat turn's time goes as a session grows, in-process (no network): the answer itself, rebuilding
 the conversation from the stored turns, rendering the history, Gradio's Chatbot postprocess, and the JSON
 that travels each way.
 
-    NEWSDESK_THREADS=1 python -m eval.experiments.session_cost [--index .newsdesk/index] [--turns 40]
+    NEWSDESK_THREADS=1 python -m ui.session_cost [--index .newsdesk/index] [--turns 40]
 
 Prints one line per 5th turn: ms for each part and the kB sent and received.
 """
@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("NEWSDESK_THREADS", "1")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 
 def main() -> None:
@@ -24,13 +23,17 @@ def main() -> None:
     p.add_argument("--turns", type=int, default=40)
     args = p.parse_args()
 
+    from index.environment import set_offline
+
+    set_offline()
     import gradio as gr
 
+    from assistant.collection import Collection
     from eval.datasets import load_dataset
+    from index.place import Place
     from ui import chat
-    from ui.desk import Desk
 
-    desk = Desk(args.index)
+    desk = Collection(Place(args.index)).warm_up()
     questions = [q.question for q in load_dataset("seeds").questions if not q.history]
     bot = gr.Chatbot()
     turns: list[dict] = []
