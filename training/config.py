@@ -21,6 +21,7 @@ class TrainConfig:
     window_chars: int = 600
     max_len: int = 192
     neg_ratio: float = 0.25
+    near_miss_ratio: float = 0.0  # fraction of all windows that are near misses (training/negatives.py)
     seed: int = 13
     device: str = "cpu"
     checkpoint_every: int = 50
@@ -33,4 +34,8 @@ class TrainConfig:
         d = dict(d)
         if d.pop("val_articles", HELD_OUT) != HELD_OUT:
             raise ValueError(f"this run held out a different number of articles than training/splits.py ({HELD_OUT})")
-        return TrainConfig(**d)
+        return TrainConfig(**d)  # runs before near misses have no near_miss_ratio: 0.0, as they were
+
+    def __post_init__(self):
+        if not 0.0 <= self.near_miss_ratio < 1.0:
+            raise ValueError(f"near_miss_ratio is a fraction of the windows, in [0, 1): {self.near_miss_ratio}")

@@ -2,7 +2,11 @@
 
 Windows look like production chunks: about `window_chars` characters cut at a random offset around
 the answer (never centred on it), snapped to whitespace. Hard negatives pair a question with a
-window of another paragraph of the same article, labelled no-answer (the [CLS] position).
+window of another paragraph of the same article, labelled no-answer (the [CLS] position). Near misses
+(training/negatives.py, `near_miss_ratio` of all windows) change an answerable question so that its
+answer no longer fits ("did" -> "didn't", another year or name of the article, "before" -> "after",
+...) and pair it with the window that holds the original answer, labelled no-answer: "not stated"
+right next to a plausible span.
 Training is seeded and resumable: every `checkpoint_every` steps the weights, the optimizer state
 (safetensors) and the step (JSON) are saved; a rerun with the same arguments resumes there.
 """
@@ -17,7 +21,8 @@ import platform
 import random
 import time
 import warnings
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,9 +30,10 @@ import torch
 from safetensors.torch import load_file, save_file
 from tqdm import tqdm
 
-from .splits import HELD_OUT, load_articles, split
+from .splits import HELD_OUT, TEST_TITLES, VALIDATION_TITLES, load_articles, split
 from index.embedding import resolve_model
 
+from . import negatives
 from .config import TrainConfig
 
 log = logging.getLogger(__name__)
@@ -40,6 +46,7 @@ class Window:
     context: str
     answer_start: int | None  # in context; None = no answer here
     answer_end: int | None
+    kind: str = "answer"  # "answer", "other_paragraph" (a hard negative) or a near miss's kind (negatives.KINDS)
 
 
 def train_articles(data_path: Path) -> list[dict]:
@@ -59,12 +66,18 @@ def _cut(text: str, lo: int, hi: int) -> tuple[int, int]:
 
 
 def make_windows(articles: list[dict], cfg: TrainConfig, rng: random.Random,
-                 exclude: frozenset[str] = frozenset()) -> list[Window]:
-    """Positive windows at a random offset around each answer, plus hard negatives.
+                 exclude: frozenset[str] = frozenset(), nlp=None, stats: dict | None = None) -> list[Window]:
+    """Positive windows at a random offset around each answer, plus hard negatives and near misses.
 
     Questions whose key is in `exclude` are dropped after every random draw, so the windows of the
-    other questions are the same as without `exclude`.
+    other questions are the same as without `exclude`. Near misses draw from their own generator
+    (seeded by cfg.seed), so `rng`'s draws, and with them the positives and hard negatives, are the same
+    at any near_miss_ratio; they are made only from the questions kept. `nlp`: spaCy's pipeline for the
+    near misses' typing (None: the simple typing); `stats` receives their counts by kind and rejections.
     """
+    held = sorted({a.get("title") for a in articles} & set(VALIDATION_TITLES + TEST_TITLES))
+    if held:
+        raise ValueError(f"validation or test articles are never trained on: {', '.join(held)}")
     pos, neg = [], []
     for ai, art in enumerate(articles):
         paras = art["paragraphs"]
@@ -87,13 +100,51 @@ def make_windows(articles: list[dict], cfg: TrainConfig, rng: random.Random,
                     other = paras[rng.choice([j for j in range(len(paras)) if j != pi])]["context"]
                     lo = rng.randint(0, max(0, len(other) - w))
                     lo, hi = _cut(other, lo, lo + w)
-                    neg.append(Window(key, qa["question"], other[lo:hi], None, None))
+                    neg.append(Window(key, qa["question"], other[lo:hi], None, None, "other_paragraph"))
     rng.shuffle(pos)
     pos = [w for w in pos if w.key not in exclude][: cfg.max_examples or None]
     keep = {w.key for w in pos}
     neg = [w for w in neg if w.key in keep]
     out = pos + neg
+    if cfg.near_miss_ratio > 0:
+        out += near_miss_windows(articles, pos, len(out), cfg, nlp, stats)
     rng.shuffle(out)
+    return out
+
+
+def near_miss_windows(articles: list[dict], pos: list[Window], others: int, cfg: TrainConfig, nlp=None,
+                      stats: dict | None = None) -> list[Window]:
+    """Near misses making up cfg.near_miss_ratio of all windows (`others` windows come besides them), at
+    most one a question, each labelled no-answer on its original question's window (that window's
+    context, answer removed). Fewer when too few questions yield one (logged)."""
+    r = cfg.near_miss_ratio
+    target = round(r / (1 - r) * others)
+    rng = random.Random(f"{cfg.seed}-near-miss")
+    made, rejected = Counter(), Counter()
+    pools: dict[int, tuple[str, negatives.Pool]] = {}
+    out = []
+    for w in pos:
+        if len(out) >= target:
+            break
+        ai, pi, qi = (int(x) for x in w.key.split("."))
+        if ai not in pools:
+            contexts = [p["context"] for p in articles[ai]["paragraphs"]]
+            pools[ai] = ("\n".join(contexts), negatives.article_pool(contexts, nlp))
+        text, pool = pools[ai]
+        para = articles[ai]["paragraphs"][pi]
+        qa = para["qas"][qi]
+        a = qa["answers"][0]
+        options = negatives.near_misses(qa["question"], para["context"], a["answer_start"], a["text"], text, pool,
+                                        rng, nlp, rejected)
+        if options:
+            nm = negatives.pick(options, made, rng)
+            out.append(Window(w.key, nm.question, w.context, None, None, nm.kind))
+    if len(out) < target:
+        log.warning("only %d near misses of the %d asked (%.0f%% of the windows)", len(out), target,
+                    100 * len(out) / max(1, others + len(out)))
+    if stats is not None:
+        stats["near_miss_kinds"] = dict(made.most_common())
+        stats["near_miss_rejected"] = {f"{k}: {why}": n for (k, why), n in sorted(rejected.items())}
     return out
 
 
@@ -105,7 +156,9 @@ def trained_on(info: dict) -> frozenset[str]:
     if sha != info["data_sha256"]:
         raise ValueError(f"{cfg.data} is not the data the model was trained on (sha256 differs)")
     before = trained_on(info["init"]) if info.get("init") else frozenset()
-    own = make_windows(train_articles(Path(cfg.data)), cfg, random.Random(cfg.seed), before)
+    # near misses come only from the questions kept and never move `rng`: the keys are the same without them
+    own = make_windows(train_articles(Path(cfg.data)), replace(cfg, near_miss_ratio=0.0), random.Random(cfg.seed),
+                       before)
     return before | {w.key for w in own}
 
 
@@ -193,7 +246,18 @@ def train(cfg: TrainConfig) -> Path:
     else:
         model = AutoModelForQuestionAnswering.from_pretrained(base)
     model = model.to(cfg.device)
-    windows = make_windows(train_articles(Path(cfg.data)), cfg, random.Random(cfg.seed), seen)
+    ckpt = Path(cfg.out) / "checkpoint"
+    began = json.loads((ckpt / "state.json").read_text()).get("meta", {}) if (ckpt / "state.json").is_file() else {}
+    typing_name, nlp = None, None
+    if cfg.near_miss_ratio > 0:  # a resumed run keeps the typing it started with (spaCy may have come since)
+        recorded = began.get("near_miss_typing")
+        typing_name, nlp = negatives.load_typing("auto" if recorded is None else
+                                                 "simple" if recorded == "simple" else "spacy")
+        if recorded is not None and typing_name != recorded:
+            raise RuntimeError(f"this run began with near-miss typing {recorded!r}, now {typing_name!r}: "
+                               "resuming would train on other windows")
+    stats: dict = {}
+    windows = make_windows(train_articles(Path(cfg.data)), cfg, random.Random(cfg.seed), seen, nlp, stats)
     enc = encode(tokenizer, windows, cfg.max_len)
     n = len(windows)
     steps_per_epoch = math.ceil(n / cfg.batch)
@@ -202,16 +266,23 @@ def train(cfg: TrainConfig) -> Path:
     warmup = max(1, int(0.06 * total))
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
-    ckpt = Path(cfg.out) / "checkpoint"
     step, spent = _load_checkpoint(ckpt, model, optimizer)
     with warnings.catch_warnings():  # replaying the schedule on resume, before any optimizer step
         warnings.simplefilter("ignore", UserWarning)
         for _ in range(step):
             schedule.step()
     orders = [np.random.default_rng(cfg.seed + e).permutation(n).tolist() for e in range(cfg.epochs)]
-    run_meta = {"windows": n, "negatives": sum(w.answer_start is None for w in windows), "total_steps": total,
+    run_meta = {"windows": n, "negatives": sum(w.kind == "other_paragraph" for w in windows), "total_steps": total,
                 "init": init_info}
-    log.info("training on %d windows (%d steps), resuming at step %d", n, total, step)
+    if cfg.near_miss_ratio > 0:
+        made = "".join(f"{w.key}\t{w.kind}\t{w.question}\n" for w in windows if w.kind in negatives.KINDS)
+        run_meta.update(near_misses=sum(w.kind in negatives.KINDS for w in windows), near_miss_typing=typing_name,
+                        near_miss_sha256=hashlib.sha256(made.encode()).hexdigest(), **stats)
+        if began.get("near_miss_sha256", run_meta["near_miss_sha256"]) != run_meta["near_miss_sha256"]:
+            raise RuntimeError("the near misses differ from those this run began with (training/negatives.py "
+                               "changed?): resuming would train on other windows")
+    log.info("training on %d windows (%d hard negatives, %d near misses; %d steps), resuming at step %d", n,
+             run_meta["negatives"], run_meta.get("near_misses", 0), total, step)
     model.train()
     t0 = time.perf_counter() - spent
     bar = tqdm(total=total, initial=step, desc="reader train", unit="step")
@@ -257,6 +328,8 @@ def _command(info: dict, out: str, init: str | None) -> str:
     c = info["config"]
     cmd = (f"newsdesk reader train --out {out} --max-examples {c['max_examples']} --epochs {c['epochs']} "
            f"--lr {c['lr']} --neg-ratio {c['neg_ratio']} --window-chars {c['window_chars']} --seed {c['seed']}")
+    if c.get("near_miss_ratio"):
+        cmd += f" --near-miss-ratio {c['near_miss_ratio']}"
     return cmd + (f" --init {init}" if init else "")
 
 
@@ -265,17 +338,38 @@ def _stages(info: dict) -> list[dict]:
     return (_stages(info["init"]) if info.get("init") else []) + [info]
 
 
+def _near_miss_line(s: dict) -> str:
+    kinds = ", ".join(f"{k} {n}" for k, n in s.get("near_miss_kinds", {}).items())
+    rejected = sum(s.get("near_miss_rejected", {}).values())
+    return (f"; near-miss ratio {s['config'].get('near_miss_ratio')} of the windows ({kinds}; {rejected} candidates "
+            f"rejected by the checks; {s.get('near_miss_typing')} typing)")
+
+
 def model_card(info: dict) -> str:
     """The model card: what was trained on what, how, and how to reproduce it."""
     c = info["config"]
     stages = _stages(info)
     runs = "\n".join(
-        f"- stage {i + 1}: {s['windows']} windows ({s['negatives']} hard negatives), steps {s['steps']} of "
+        f"- stage {i + 1}: {s['windows']} windows ({s['negatives']} hard negatives"
+        + (f", {s['near_misses']} near misses" if s.get("near_misses") is not None else "")
+        + f"), steps {s['steps']} of "
         f"{s.get('total_steps', '?')} ({'complete' if s.get('complete') else 'stopped early'}), AdamW lr "
         f"{s['config']['lr']}, negative ratio {s['config']['neg_ratio']}, window {s['config']['window_chars']} "
         f"characters, max examples {s['config']['max_examples']}, epochs {s['config']['epochs']}, "
         f"{s['train_seconds']} s on {s['hardware']}" + (", on questions the earlier stages never saw" if i else "")
+        + (_near_miss_line(s) if s.get("near_misses") is not None else "")
         for i, s in enumerate(stages))
+    near = [i + 1 for i, s in enumerate(stages) if s.get("near_misses")]
+    near_text = "" if not near else f"""
+- Near misses (stage{'s' if len(near) > 1 else ''} {', '.join(map(str, near))}), made the way SQuAD 2.0's unanswerable
+  questions were, by rule (training/negatives.py): an answerable question with its asked name, person,
+  year, month or number swapped for another of the same type from the same article, negated ("did" ->
+  "didn't"), or with "before"/"after" or "the first"/"the last" swapped; each checked so the original
+  answer no longer fits (the new question differs; a swapped-in item, or the word swapped in, appears
+  nowhere in the paragraph; a negated question's answer sentence has no negation), then labelled
+  no-answer ([CLS]) on the window that holds the original answer, so "not stated" is learnt right
+  next to a plausible span. Those of the validation and test articles are never trained on; the
+  validation articles' are kept in `eval/nearmiss/` for measuring."""
     names = [f".newsdesk/reader-stage{i + 1}" for i in range(len(stages))]
     reproduce = "\n".join(f"    {_command(s, names[i], f'{names[i - 1]}/model' if i else None)}"
                           for i, s in enumerate(stages))
@@ -293,7 +387,7 @@ Weights are fp16 safetensors; newsdesk loads them offline as its default reader.
   half a sealed test slice (training/splits.py); nothing from SQuAD dev is used.
 - Windows of about the stage's window size in characters, cut at a random offset around the answer
   (never centred on it), up to {c['max_len']} tokens; a hard negative pairs a question with a window of
-  another paragraph of its article, labelled no-answer ([CLS]).
+  another paragraph of its article, labelled no-answer ([CLS]).{near_text}
 
 ## Training runs
 Batch {c['batch']}, AdamW with 6% warm-up and linear decay, weight decay 0.01, seed {c['seed']}; torch {info['torch']}.

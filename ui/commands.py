@@ -341,7 +341,7 @@ def _add_add(sub) -> None:
 
 
 _TRAIN_FLAGS = ("data", "out", "max_examples", "epochs", "lr", "neg_ratio", "window_chars", "init", "max_minutes",
-                "seed", "device")
+                "seed", "device", "near_miss_ratio")
 
 
 def cmd_reader_train(args: argparse.Namespace) -> int:
@@ -383,6 +383,8 @@ def _add_reader(sub) -> None:
     t.add_argument("--lr", type=float, default=d.lr)
     t.add_argument("--neg-ratio", type=float, default=d.neg_ratio, help="hard negatives per question")
     t.add_argument("--window-chars", type=int, default=d.window_chars, help="training window size in characters")
+    t.add_argument("--near-miss-ratio", type=float, default=d.near_miss_ratio,
+                   help="fraction of the windows that are near-miss unanswerable questions (training/negatives.py)")
     t.add_argument("--init", default=d.init, help="start from this reader folder (e.g. models/reader) and train "
                                                   "only on questions it has not seen")
     t.add_argument("--max-minutes", type=float, default=d.max_minutes,

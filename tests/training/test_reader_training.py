@@ -101,3 +101,50 @@ def test_export_keeps_the_hand_written_parts_of_the_card():
     assert "stage 4" in again and "stage 3" not in again
     assert "EM 66.9 (hand-written)" in again and "kept too" in again
     assert merge_card(None, new) == new
+
+
+def test_near_miss_ratio_is_recorded_in_the_run_and_its_model_card(tmp_path):
+    """`newsdesk reader train --near-miss-ratio R` reaches the config; the run records it, the near misses
+    by kind and the rejections; the card says how the unanswerable windows were made and how to rerun."""
+    from ui.cli import build_parser
+
+    from training.negatives import KINDS
+
+    data = _squad(tmp_path / "d.json")
+    for art in data["data"]:  # a second year in every paragraph, so a year swap has somewhere to come from
+        for i, p in enumerate(art["paragraphs"]):
+            p["context"] += f" A second round followed in {1990 + i + 3 * (art['title'] == 'B')}."
+    (tmp_path / "d.json").write_text(json.dumps(data))
+    args = build_parser().parse_args(["reader", "train", "--data", str(tmp_path / "d.json"), "--out",
+                                      str(tmp_path / "run"), "--near-miss-ratio", "0.3", "--window-chars", "80"])
+    from ui.commands import _TRAIN_FLAGS
+
+    cfg = TrainConfig(**{k: getattr(args, k) for k in _TRAIN_FLAGS})
+    assert cfg.near_miss_ratio == 0.3
+    cfg = TrainConfig(**{**cfg.__dict__, "batch": 4, "max_len": 48})
+    folder = train(cfg)
+    info = json.loads((folder / "training.json").read_text())
+    assert info["config"]["near_miss_ratio"] == 0.3 and info["near_misses"] > 0
+    assert sum(info["near_miss_kinds"].values()) == info["near_misses"]
+    assert set(info["near_miss_kinds"]) <= set(KINDS) and info["near_miss_typing"]
+    assert info["windows"] == 6 + info["negatives"] + info["near_misses"]  # hard negatives counted apart
+    card = (folder / "README.md").read_text()
+    assert "--near-miss-ratio 0.3" in card and "Near misses (stage 1)" in card and "near misses" in card
+    assert len(trained_on(info)) == 6  # the near misses' questions are the positives' own
+    state_file = tmp_path / "run" / "checkpoint" / "state.json"
+    state = json.loads(state_file.read_text())
+    state["meta"]["near_miss_sha256"] = "0" * 64  # as if training/negatives.py had changed since the run began
+    state_file.write_text(json.dumps(state))
+    import pytest
+
+    with pytest.raises(RuntimeError, match="near misses differ"):
+        train(cfg)
+
+
+def test_near_miss_ratio_must_be_a_fraction():
+    import pytest
+
+    with pytest.raises(ValueError):
+        TrainConfig(near_miss_ratio=1.0)
+    assert TrainConfig.from_json({k: v for k, v in TrainConfig().__dict__.items()
+                                  if k != "near_miss_ratio"}).near_miss_ratio == 0.0
