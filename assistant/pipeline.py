@@ -9,7 +9,7 @@ from index.bm25 import tokenize
 from index.dates import answer_dates
 from index.store_api import Filters, Store
 
-from .answer import Answer, AnswerCandidate, Citation, Passage
+from .answer import Answer, AnswerCandidate, Citation, Passage, Tier
 from .attribution import speaker
 from .calibration import Calibration, load_calibration
 from .conversation import Conversation, no_words_note, rewrite
@@ -58,13 +58,13 @@ def features(candidates: tuple[AnswerCandidate, ...], retrieval: Retrieval, stor
     }
 
 
-def tier_of(confidence: float, calibration: Calibration | None, settings: AskSettings) -> str:
+def tier_of(confidence: float, calibration: Calibration | None, settings: AskSettings) -> Tier:
     """answered / possible / abstained by the calibrated thresholds; uncalibrated, one threshold."""
     if calibration is None:
-        return "answered" if confidence >= settings.abstain_below else "abstained"
+        return Tier.ANSWERED if confidence >= settings.abstain_below else Tier.ABSTAINED
     if confidence >= calibration.answer_at:
-        return "answered"
-    return "possible" if confidence >= calibration.possible_at else "abstained"
+        return Tier.ANSWERED
+    return Tier.POSSIBLE if confidence >= calibration.possible_at else Tier.ABSTAINED
 
 
 def merge_spans(spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -135,7 +135,7 @@ class Assistant:
     def _abstain(self, question: str, query: str, passages: list[Passage], confidence: float,
                  note: str | None = None) -> Answer:
         return Answer(question=question, query=query, answer=None, quote=None, confidence=confidence,
-                      abstained=True, citations=self._nearest(passages[:3]), note=note, tier="abstained")
+                      abstained=True, citations=self._nearest(passages[:3]), note=note, tier=Tier.ABSTAINED)
 
     def ask(self, question: str, conversation: Conversation | None = None, filters: Filters = Filters(),
             settings: AskSettings | None = None) -> Answer:
@@ -162,7 +162,7 @@ class Assistant:
         query = rewrite(question, conversation)  # before the check: "Where was he when he said it?" is all pronouns
         if not tokenize(query):
             answer = Answer(question=question, query="", answer=None, quote=None, confidence=0.0, abstained=True,
-                            note=no_words_note(question), tier="abstained")
+                            note=no_words_note(question), tier=Tier.ABSTAINED)
             return Trace(question, "", None, (), None, answer)
         note = note or reader_note(self.reader, query)
         retriever = self.retriever if s is self.settings else Retriever(self.store, s)
@@ -179,7 +179,7 @@ class Assistant:
         feats = features(candidates, retrieval, self.store, question)
         confidence = self.confidence(feats)
         tier = tier_of(confidence, self.calibration, s)
-        if tier == "abstained" and s.abstain:
+        if tier is Tier.ABSTAINED and s.abstain:
             answer = self._abstain(question, query, passages, confidence, note)
         else:
             answer = self._answer(question, query, best, passages, confidence, note)
@@ -189,7 +189,7 @@ class Assistant:
             read = {p.article_id for p in passages[:n_read]}
             others = [p for p in passages[n_read:s.top_k] if p.article_id not in read]
             more = self.reader.read(question, query, others, self.store, retrieval.qvec) if others else []
-            answer = replace(answer, tier="possible" if tier == "abstained" else tier,
+            answer = replace(answer, tier=Tier.POSSIBLE if tier is Tier.ABSTAINED else tier,
                              groups=group_answers(list(candidates) + list(more), self.store, question,
                                                   retrieval.qvec))
         return Trace(question, query, retrieval, candidates, feats, answer)

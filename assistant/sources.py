@@ -19,7 +19,6 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -29,7 +28,7 @@ from index.bm25 import tokenize
 from index.duplicates import source_of
 from index.store_api import Store, idf
 
-from .answer import AnswerCandidate
+from .answer import AnswerCandidate, AnswerGroup, Support
 
 MIN_SCORE_RATIO = 0.3  # a candidate joins when its reader score is at least this share of the best's
 # ... and its sentence is at least this share as relevant as the most relevant one (relevance: half the
@@ -46,39 +45,6 @@ _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "twenty": 20, "hundred": 100}
 _TITLES = {"mr", "ms", "mrs", "dr", "president", "minister", "deputy", "foreign", "russian", "us", "secretary", "of",
            "state", "the", "prime", "chancellor", "general", "ambassador"}
-
-
-@dataclass(frozen=True)
-class Support:
-    """One candidate behind a group: the answer span text[start:end] in its sentence, where it was read."""
-
-    article_id: str
-    start: int
-    end: int
-    text: str
-    sentence_start: int
-    sentence_end: int
-    sentence: str
-    outlet: str | None
-    date: str | None
-    score: float
-    copy_of: str | None = None  # the original article when this one is a near-duplicate reprint
-
-
-@dataclass(frozen=True)
-class AnswerGroup:
-    """Candidates that name the same thing. key is the derived normal form they were grouped by and
-    reason says how it was derived; sources counts independent articles (copies once)."""
-
-    value: str
-    kind: str  # "date" | "number" | "name"
-    key: str
-    reason: str
-    sources: int
-    outlets: tuple[str, ...]
-    supports: tuple[Support, ...]
-    conflicts_with: tuple[int, ...] = ()  # positions of the groups that state this fact differently
-    main: bool = False  # holds the answer the assistant gave
 
 
 def _kind(span: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from assistant.answer import Answer
+from assistant.answer import Answer, Tier
 from assistant.collection import Collection, Config
 from assistant.conversation import Conversation
 from assistant.pipeline import Assistant
@@ -146,11 +146,11 @@ def summarize(rows: list[Row]) -> dict:
 def tiers(rows: list[Row]) -> dict:
     """The three outcomes separately: how many of each, and how often the answers given in each are right."""
     out = {}
-    for tier in ("answered", "possible", "abstained"):
+    for tier in Tier:
         rs = [r for r in rows if r.answer.tier == tier]
         given = [r for r in rs if r.answerable]
-        out[tier] = {"n": len(rs), "answerable": len(given),
-                     "right": M.mean([float(r.right()) for r in rs]) if rs and tier != "abstained" else None}
+        out[tier.value] = {"n": len(rs), "answerable": len(given),
+                     "right": M.mean([float(r.right()) for r in rs]) if rs and tier is not Tier.ABSTAINED else None}
     return out
 
 

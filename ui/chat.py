@@ -7,13 +7,12 @@ so a reload or a new tab shows the same conversation.
 """
 from __future__ import annotations
 
-import dataclasses
 import html
 import logging
 import re
 from typing import Any
 
-from assistant.answer import Answer, Citation
+from assistant.answer import Answer, Tier
 from assistant.conversation import Conversation
 from assistant.guard import failure_message, is_failure
 from assistant.settings import AskSettings
@@ -25,8 +24,6 @@ log = logging.getLogger(__name__)
 VERSION = 1
 SHOWN_QUESTION_CHARS = 600  # a longer question is shown up to here, with how much more there was
 STORED_QUESTION_CHARS = 2_000  # what the browser keeps of a question (the assistant reads no more)
-_ANSWER_FIELDS = {f.name for f in dataclasses.fields(Answer)}
-_CITATION_FIELDS = {f.name for f in dataclasses.fields(Citation)}
 
 
 def empty() -> dict:
@@ -40,17 +37,9 @@ def turns_of(stored: Any) -> list[dict]:
     return [t for t in stored["turns"] if isinstance(t, dict) and isinstance(t.get("question"), str)]
 
 
-def answer_from_json(d: dict) -> Answer:
-    """The Answer that Answer.to_json wrote (fields this version does not know are dropped)."""
-    fields = {k: v for k, v in d.items() if k in _ANSWER_FIELDS}
-    fields["citations"] = tuple(Citation(**{k: v for k, v in c.items() if k in _CITATION_FIELDS})
-                                for c in d.get("citations", ()))
-    return Answer(**fields)
-
-
 def answer_of(turn: dict) -> Answer | None:
     try:
-        return answer_from_json(turn["answer"]) if turn.get("answer") else None
+        return Answer.from_json(turn["answer"]) if turn.get("answer") else None
     except (TypeError, KeyError, ValueError):
         return None
 
@@ -99,7 +88,7 @@ def answer_message(ans: Answer, pos: int, filters: str | None = None, extras: st
         if ans.citations:
             lines.append("\nNearest passages, *not an answer*:\n")
     else:
-        if ans.tier == "possible":
+        if ans.tier is Tier.POSSIBLE:
             lines.append("⚠️ **Possible answer** (not sure):\n")
         if ans.answer:
             lines.append(f"**{esc(ans.answer)}** {_marker(pos, ans.answer_citation or 1)}\n")
@@ -179,7 +168,7 @@ def export_markdown(turns: list[dict], only: int | None = None) -> str:
         if ans.abstained:
             out += ["**The articles do not answer this question.** Nearest passages, not an answer:", ""]
         else:
-            if ans.tier == "possible":
+            if ans.tier is Tier.POSSIBLE:
                 out += ["**Possible answer** (low confidence)", ""]
             if ans.answer:
                 out += [f"**Answer:** {_md_text(ans.answer)} [{ans.answer_citation or 1}]", ""]

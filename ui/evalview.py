@@ -7,6 +7,8 @@ from pathlib import Path
 
 import matplotlib
 
+from assistant.answer import Tier
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
@@ -37,7 +39,7 @@ def table_rows(rows) -> list[list]:
     for r in sorted(rows, key=lambda r: (order[verdict(r)], r.q.id)):
         a = r.answer
         got = "(declined)" if a.abstained else (a.answer or f"(sentence) {a.quote or ''}")
-        if a.tier == "possible" and not a.abstained:
+        if a.tier is Tier.POSSIBLE and not a.abstained:
             got = f"possible: {got}"
         out.append([r.q.id, r.q.question, " / ".join(r.q.answers) or "(should decline)", got, verdict(r),
                     "" if a.abstained else f"{a.confidence:.2f}"])

@@ -5,7 +5,7 @@ import html
 import re
 import textwrap
 
-from assistant.answer import Answer, Citation
+from assistant.answer import Answer, Citation, Tier
 from index.model import Article
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~{}])")
@@ -60,7 +60,7 @@ def short_title(title: str, limit: int = 90) -> str:
 def confidence_text(ans: Answer) -> str:
     """The calibrated confidence in words a reader can act on (a "possible" answer is always low)."""
     c = ans.confidence
-    if ans.tier == "possible":
+    if ans.tier is Tier.POSSIBLE:
         return "Low confidence: a possible answer only. Read the quoted sentence before relying on it."
     if c >= 0.75:
         return "High confidence: the quoted sentence states this directly."
@@ -115,7 +115,7 @@ def answer_markdown(ans: Answer) -> str:
         elif kind == "nearest":
             lines.append("Nearest passages, *not an answer*:")
         elif kind == "answer":
-            mark = "⚠️ Possible answer: " if ans.tier == "possible" else ""
+            mark = "⚠️ Possible answer: " if ans.tier is Tier.POSSIBLE else ""
             lines.append(f"{mark}**{esc(value)}** [{ans.answer_citation}]")
         elif kind == "date":
             lines.append(f"<small>{esc(resolved_date_line(value))}</small>")
@@ -137,7 +137,7 @@ def answer_text(ans: Answer) -> str:
         if kind == "note":
             lines.append(f"({value})")
         elif kind == "answer":
-            label = "Possible answer (low confidence)" if ans.tier == "possible" else "Answer"
+            label = "Possible answer (low confidence)" if ans.tier is Tier.POSSIBLE else "Answer"
             lines.append(f"{label}: {value} [{ans.answer_citation}]")
         elif kind == "date":
             lines.append(f"Date: {resolved_date_line(value)}")

@@ -114,3 +114,57 @@ def test_ray_start_tries_once_more_when_its_node_misses_the_deadline(monkeypatch
     monkeypatch.setattr(ray, "shutdown", lambda: None)
     monkeypatch.delenv("RAY_ADDRESS", raising=False)
     assert ray_build.start_ray() is True and len(calls) == 2
+
+
+def test_every_engine_and_writer_builds_a_collection_with_a_page_a_feed_item_and_an_upload(tmp_path, seeds_copy):
+    """A fetched page, a feed item and an upload in the collection's own folder: the Ray loader once
+    handed a page's metadata back as a dict (asdict() then failed); every engine and writer agree now."""
+    import shutil
+
+    from localweb import PAGES, Site, rss
+
+    from assistant.collection import Collection, Config
+    from assistant.readers import RuleReader
+    from index.build import build_index
+    from index.embedding import FakeEmbedder
+    from index.fetch import FetchPolicy
+    from index.newsindex import NewsIndex
+    from index.place import Place
+
+    settings = BuildSettings(model="fake-hash-64")
+    local = Place(tmp_path / "local")
+    build_index([seeds_copy], local, settings, FakeEmbedder())
+    c = Collection(local, Config(build=settings), embedder=FakeEmbedder(), reader=RuleReader(),
+                   fetch_policy=FetchPolicy(timeout_s=2.0, total_s=10.0, allow_private=True))
+    with Site() as site:
+        page = site.page("/story", (PAGES / "globalwire-geneva-talks.html").read_text())
+        item = site.page("/item", (PAGES / "gulf-tribune-desalination.html").read_text())
+        site.page("/feed.xml", rss(site, [(item, "Oman")]), "application/rss+xml")
+        report, _ = c.add_web([page], [site.url + "/feed.xml"])
+    assert len(report.staged) == 2
+    (tmp_path / "up").mkdir()
+    (tmp_path / "up" / "arctic.txt").write_text("Arctic talks\n\nOSLO, February 3. /TASS/. Norway and Russia met.\n")
+    c.add_files([tmp_path / "up" / "arctic.txt"])
+    want = NewsIndex(local.root, FakeEmbedder())
+    assert len(want.articles) == 8 and any(a.fetched_at for a in want.articles.values())
+
+    ray_folder = Place(tmp_path / "ray")
+    shutil.copytree(local.articles_dir, ray_folder.articles_dir)
+    build_index([seeds_copy], ray_folder, settings, FakeEmbedder(), engine=get_engine("ray", workers=2))
+    got = NewsIndex(ray_folder.root, FakeEmbedder())
+    assert sorted(got.articles) == sorted(want.articles)
+    assert all(got.articles[i].sha256 == a.sha256 and got.articles[i].author == a.author
+               for i, a in want.articles.items())
+
+    pytest.importorskip("pymilvus")
+    pytest.importorskip("milvus_lite")
+    from index.milvus_store import MilvusConfig, MilvusStore
+
+    for name, engine in (("local", None), ("ray", get_engine("ray", workers=2))):
+        config = MilvusConfig(str(tmp_path / "m.db"), name=name)
+        milvus = Place(tmp_path / "m", config)
+        shutil.copytree(local.articles_dir, milvus.articles_dir)
+        build_index([seeds_copy], milvus, settings, FakeEmbedder(), engine=engine, lock_timeout=5)
+        store = MilvusStore(config, FakeEmbedder())
+        assert sorted(store.articles) == sorted(want.articles)
+        assert list(store.chunks) == list(got.chunks)
