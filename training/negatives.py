@@ -24,8 +24,9 @@ Checks (every candidate; a rejection is counted by kind and reason):
   in the paragraph: so not in the answer's sentence, nor anywhere in any window of it, where it could
   make another span an answer; a person's surname counts on its own;
 - before_after / first_last: the word swapped in ("after", "last", ...) appears nowhere in the paragraph;
-- negation: the question has no negation already and the answer's sentence has none ("not", "n't",
-  "never", "no", "nor", "neither", "none"), so "X did not sign" cannot answer "Who didn't sign?".
+- negation: the question has no negation already, is no yes/no question ("Is X ...?": negated, its answer
+  stays the same), and the answer's sentence has no negation ("not", "n't", "never", "no", "nor",
+  "neither", "none"), so "X did not sign" cannot answer "Who didn't sign?".
 The checks are simple and can still let through a question the paragraph answers in other words
 ("the most recent president" for "the last president"); they never look at the model.
 """
@@ -284,6 +285,8 @@ def check(near: NearMiss, context: str, answer_start: int, answer_text: str) -> 
     if near.kind == "negation":
         if NEGATION.search(near.original_question):
             return "question already negated"
+        if near.original_question.split()[0].lower() in AUX_NEG:  # "Is X consistent?" -> "Isn't X ...?"
+            return "yes/no question"
         sent = answer_sentence(context, answer_start, answer_start + len(answer_text))
         return "negation in the answer's sentence" if NEGATION.search(sent) else None
     raise ValueError(f"unknown kind {near.kind!r}")

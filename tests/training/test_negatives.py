@@ -90,6 +90,9 @@ def test_the_checks_reject_what_leaves_the_answer_fitting():
     assert N.check(neg, negated_para, negated_para.index("1783"), "1783") == "negation in the answer's sentence"
     already = N.make_negation("Why did Spain not sign?")
     assert N.check(already, PARA, AT, ANSWER) == "question already negated"
+    yes_no = N.make_negation("Was the treaty signed in 1783?")
+    assert yes_no.question == "Wasn't the treaty signed in 1783?"
+    assert N.check(yes_no, PARA, AT, ANSWER) == "yes/no question"  # its answer would stay the same
     same = N.NearMiss("When was it signed?", "swap_year", "When  was it signed?", "1783", "1783")
     assert N.check(same, PARA, AT, ANSWER) == "question unchanged"
     # the rejections are counted by kind and reason
