@@ -69,7 +69,7 @@ Museum Stadium Network Channel Studios Pictures Entertainment Music Band Mosque 
 Buildings Inn Hotel Mall Market Port Harbour Harbor Canal Dam Wall Gate Gardens Garden Zoo Prison Barracks Royal
 Household Government Administration Commission Authority Police Institution Corps Guard Guards Assembly Cabinet
 Federal National International Imperial Republican Democratic Liberal Conservative Labour Communist
-Socialist""".split())
+Socialist Monastery Basilica Chapel Convent Priory Mission Seminary Academy""".split())
 TITLES = frozenset("""Mr Mrs Ms Dr Sir Lord Lady King Queen Prince Princess Duke Duchess Emperor Empress Pope
 President Vice Prime Minister General Governor Senator Chancellor Professor Captain Admiral Colonel Judge Bishop
 Archbishop Cardinal Father Saint Chairman Secretary Chief Director Mayor Count Countess Baron Tsar Czar Sultan
@@ -151,12 +151,12 @@ def simple_names(text: str) -> list[tuple[str, int]]:
 
 @lru_cache(maxsize=4096)
 def _is_person(name: str, article_text: str) -> bool:
-    """Two or three plain capitalised words, none a title, place or organisation word, that the article
-    marks as a person: after a title or role ("President", "composer", "his son"), or before "(born",
-    "(1809", ", who", " said", " was born", " died", " wrote"."""
+    """Two or three plain capitalised words, none a title, place or organisation word or a possessive,
+    that the article marks as a person: after a title or role ("President", "composer", "his son"), or
+    before "(born", "(1809", ", who", " said", " was born", " died", " wrote"."""
     words = name.split()
     if not 2 <= len(words) <= 3 or any(w.lower() in CONNECTORS or w.rstrip(".") in NON_PERSON | TITLES
-                                       or len(w) < 2 for w in words):
+                                       or len(w) < 2 or "'s" in w or "’s" in w for w in words):
         return False
     at = article_text.find(name)
     while at >= 0:

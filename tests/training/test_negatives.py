@@ -35,6 +35,9 @@ def test_the_simple_typing():
     pool = _pool()
     assert "Thomas Jefferson" in pool.of("PERSON") and {"Madrid", "Lisbon"} <= set(pool.of("NAME"))
     assert "1801" in pool.of("YEAR") and "October" in pool.of("MONTH") and "450" in pool.of("NUMBER")
+    # not a person: a possessive inside ("Saint Catherine's Monastery"), a place word
+    assert not N._is_person("Catherine's Monastery", "the Saint Catherine's Monastery said")
+    assert N._is_person("Catherine Parr", "Queen Catherine Parr said so")
     # a capitalised word the article writes in lower case too is a common noun, not a name
     assert not [m for m in N.mentions("Which Treaty ended it?", "the treaty ended it") if m.type == "NAME"]
 
