@@ -342,12 +342,13 @@ _ANTONYMS = {"before_after": {"before": "after", "after": "before"},
              "first_last": {"first": "last", "last": "first"}}
 _PATTERNS = {"before_after": re.compile(r"(?<!named )(?<!modeled )(?<!modelled )(?<!called )(?<!look )"
                                         r"(?<!looked )(?<!looks )\b(before|after)\b", re.IGNORECASE),
-             "first_last": re.compile(r"\b(?:the|its|his|her|their|whose)\s+(first|last)\b(?=\s+\w)")}
+             "first_last": re.compile(r"\b(?:the|its|his|her|their|whose)\s+(first|last)\b(?=\s+\w)(?!\s+names?\b)")}
 
 
 def make_antonym(question: str, kind: str) -> NearMiss | None:
     """"before" <-> "after" (any case; not in "named after", "look after"), or "the first" <-> "the last"
-    (lower case, so "First Amendment" stays; after a determiner, so the verb "to last" stays)."""
+    (lower case, so "First Amendment" stays; after a determiner, so the verb "to last" stays; not "the
+    first names", whose swap the paragraph answers with the full names)."""
     m = _PATTERNS[kind].search(question)
     if not m:
         return None

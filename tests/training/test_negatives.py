@@ -111,6 +111,7 @@ def test_no_near_miss_where_none_fits():
     assert N.make_antonym("How long did the war last?", "first_last") is None  # the verb "last"
     assert N.make_antonym("Who is the college named after?", "before_after") is None
     assert N.make_antonym("What is the First Amendment?", "first_last") is None
+    assert N.make_antonym("What are the first names of its founders?", "first_last") is None
     assert N.candidates("Which one?", "nothing here", N.article_pool(["nothing here"]), random.Random(0)) == []
 
 
