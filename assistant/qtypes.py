@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import re
 
+from index.calendar import MONTHS, WEEKDAYS
+
 TYPES = ("who", "when", "where", "how many", "which", "what", "other")
 
-_MONTHS = (r"January|February|March|April|May|June|July|August|September|October|November|December"
-           r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.")
-_WEEKDAYS = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_MONTHS = "|".join(MONTHS) + r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\."
+_WEEKDAYS = "|".join(WEEKDAYS)
 _NUMWORD = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|dozens|twenty|thirty|forty|fifty"
             r"|hundred|hundreds|thousand|thousands|million|billion|several|a few")
 DATE = re.compile(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from index.bm25 import tokenize
+from index.calendar import display_date
 from index.duplicates import source_of
 from index.store_api import Store
 
@@ -53,16 +54,6 @@ def rerank_latest(question: str, passages: list[Passage], index: Store) -> list[
     return [replace(p, rank=i) for i, p in enumerate(relevant + rest, 1)]
 
 
-def _display(iso: str | None) -> str:
-    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-              "November", "December"]
-    m = re.fullmatch(r"(\d{4}|-)-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}))?", iso or "")
-    if not m:
-        return iso or "an undated article"
-    y, mo, d, _ = m.groups()
-    return f"{int(d)} {months[int(mo) - 1]}" + (" (year not stated)" if y == "-" else f" {y}")
-
-
 def with_latest_date(question: str, answer: Answer, index: Store) -> Answer:
     """For a "latest" question, a note saying which article date the answer (or the nearest passage) is from."""
     if not asks_for_latest(question) or not answer.citations:
@@ -70,9 +61,9 @@ def with_latest_date(question: str, answer: Answer, index: Store) -> Answer:
     c = answer.citations[(answer.answer_citation or 1) - 1]
     newest = max((c2 for c2 in answer.citations), key=lambda x: _date_key(index, x.article_id))
     what = "the nearest passage" if answer.abstained else "this answer"
-    text = f"Latest first: {what} is from {c.outlet or 'an unknown outlet'} of {_display(c.date)}"
+    text = f"Latest first: {what} is from {c.outlet or 'an unknown outlet'} of {display_date(c.date, 'an undated article')}"
     if newest.article_id != c.article_id and _date_key(index, newest.article_id) > _date_key(index, c.article_id):
-        text += f"; the newest cited article is {newest.outlet or 'unknown outlet'} of {_display(newest.date)}"
+        text += f"; the newest cited article is {newest.outlet or 'unknown outlet'} of {display_date(newest.date, 'an undated article')}"
     note = f"{answer.note}; {text}" if answer.note else text
     return replace(answer, note=note + ".")
 

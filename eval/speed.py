@@ -101,21 +101,6 @@ def squad_corpus(n_chunks: int, folder: Path, prefix: str = "bench", n_articles:
     return len(lines)
 
 
-def corpus_texts(folder: Path, n: int, seed: int = 3) -> list[str]:
-    """A sample of the texts a build of folder embeds (chunks and sentences, in their proportion)."""
-    from index.prepare import prepare
-    from index.loading import load_folder
-    from index.splitting import make_chunks
-
-    settings, texts = BuildSettings(), []
-    for doc in load_folder([folder]).documents:
-        article, sents = prepare(doc, settings)
-        texts += [c.text for c in make_chunks(doc.id, doc.text, sents, 0, article.excluded, settings.chunk_chars,
-                                              settings.chunk_overlap)]
-        texts += [s.text for s in sents]
-    return random.Random(seed).sample(texts, min(n, len(texts)))
-
-
 def _subprocess(*args: str, env: dict | None = None) -> dict:
     proc = subprocess.run([sys.executable, "-m", "eval.speed", *args], capture_output=True, text=True,
                           env={**os.environ, **(env or {})})
@@ -136,12 +121,6 @@ def build_in_process(corpus: Path, root: Path, runtime: str, torch_every: int = 
 def serve_in_process(root: Path, runtime: str, n_questions: int) -> dict:
     """Load the index and answer n questions in a fresh process: peak RSS, and whether torch was imported."""
     return _subprocess("serve", str(root), runtime, str(n_questions))
-
-
-def raw_encode_tps(embedder, texts: list[str]) -> float:
-    t0 = time.perf_counter()
-    embedder.encode(texts)
-    return len(texts) / (time.perf_counter() - t0)
 
 
 def _p50(xs: list[float]) -> float:

@@ -13,7 +13,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -197,11 +197,6 @@ def _atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def report_json(report: CollectReport) -> dict:
-    return {"staged": [{k: v for k, v in asdict(s).items() if k != "html"} for s in report.staged],
-            "unchanged": report.unchanged, "known": report.known, "failed": report.failed}
 
 
 def write_and_rebuild(staged: list[Staged], collection: Path, rebuild: Callable[[], object]):

@@ -24,8 +24,6 @@ class Field:
     source: str | None = None
 
 
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                "November", "December")
 
 
 @dataclass(frozen=True)
@@ -55,11 +53,6 @@ class PubDate:
     def sort_key(self) -> tuple[int, int, int]:
         """Key for date-range filters; an unknown year sorts as unknown (0)."""
         return (self.year or 0, self.month, self.day)
-
-    def human(self) -> str:
-        """For people: "10 January 2022", "25 January, year not stated"."""
-        day_month = f"{self.day} {_MONTH_NAMES[self.month - 1]}"
-        return f"{day_month} {self.year}" if self.year is not None else f"{day_month}, year not stated"
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,13 @@ import re
 from dataclasses import replace
 from datetime import date
 
+from index.calendar import MONTHS
 from index.errors import UsageError
 from index.store_api import Filters
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _NUMERIC = re.compile(r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})$")
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december"]
+_MONTHS = [m.lower() for m in MONTHS]
 NONE_MATCH = ("\x00no-article",)  # an allow-list no article id can be in
 
 

@@ -6,6 +6,7 @@ import re
 import textwrap
 
 from assistant.answer import Answer, Citation, Tier
+from index.calendar import display_date
 from index.model import Article
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~{}])")
@@ -14,23 +15,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~{}])")
 def esc(text: str) -> str:
     """Escape text for the chat's markdown: HTML entities first, then markdown punctuation."""
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
-
-
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"]
-
-
-def display_date(iso: str | None) -> str:
-    """"2022-01-10T23:10" -> "10 January 2022, 23:10"; "--01-25" -> "25 January, year not stated"."""
-    if not iso:
-        return "undated"
-    m = re.fullmatch(r"(\d{4}|-)-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}))?", iso)
-    if not m:
-        return iso
-    year, month, day, time = m.groups()
-    text = f"{int(day)} {_MONTHS[int(month) - 1]}"
-    text += ", year not stated" if year == "-" else f" {year}"
-    return f"{text}, {time}" if time else text
 
 
 def citation_line(c: Citation) -> str:

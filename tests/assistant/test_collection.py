@@ -108,3 +108,25 @@ def test_a_moved_index_folder_keeps_its_articles(tmp_path, seeds_copy, fake_sett
     shutil.move(str(tmp_path / "a"), str(tmp_path / "moved"))
     report = build_index([seeds_copy], tmp_path / "moved", fake_settings, FakeEmbedder())
     assert report.articles == 6 and report.embedded == 0
+
+
+def test_quotes_and_search_on_milvus_equal_the_folder(tmp_path, seeds_copy, fake_settings):
+    """`quotes` and `search` once opened the folder index whatever store they were given."""
+    pytest.importorskip("pymilvus")
+    pytest.importorskip("milvus_lite")
+    from index.milvus_store import MilvusConfig
+
+    folder = Place(tmp_path / "idx")
+    milvus = Place(tmp_path / "idx", MilvusConfig(str(tmp_path / "m.db")))
+    for place in (folder, milvus):
+        build_index([seeds_copy], place, fake_settings, FakeEmbedder())
+    a, b = (Collection(p, Config(build=fake_settings), embedder=FakeEmbedder(), reader=RuleReader())
+            for p in (folder, milvus))
+    assert b.store.kind == "milvus"
+    for question in ("What did Ryabkov say about NATO?", "Who said the talks were difficult?", "security guarantees"):
+        assert a.quotes(question) == b.quotes(question)
+    assert len(b.quotes("What did Ryabkov say about NATO?")[2]) >= 2
+    assert a.quotes("Geneva", speaker="Ryabkov")[2] == b.quotes("Geneva", speaker="Ryabkov")[2]
+    for query in ("Geneva", "INF Treaty", "NATO expansion"):
+        hits_a, hits_b = a.search(query), b.search(query)
+        assert hits_a and [(h.article_id, h.start, h.end) for h in hits_a] == [(h.article_id, h.start, h.end) for h in hits_b]

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant.answer import Answer, Citation
+from assistant.answer import Answer, Citation, Tier
 from ui import chat
 from ui.filters import NONE_MATCH, FilterError, build_filters, parse_day
 from ui.render import short_title
@@ -47,7 +47,7 @@ def test_answer_message_reads_well():
 
 def test_possible_answer_is_marked():
     ans = _answer(confidence=0.4)
-    object.__setattr__(ans, "tier", "possible")
+    object.__setattr__(ans, "tier", Tier.POSSIBLE)
     md = chat.answer_message(ans, 0)
     assert "Possible answer" in md and "Low confidence" in md
 
