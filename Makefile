@@ -16,9 +16,12 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
 # torch first, pinned: an unpinned torch pulls gigabytes of CUDA packages.
+# `newsdesk prepare` exports the embedder and the reader for the default runtime once, into the user's
+# cache, so that no question waits for it.
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -e .
+	$(BIN)/newsdesk prepare
 	touch $@
 
 # the test extra and the scale extra (Milvus Lite, Ray), so the suite runs the scale-out tests too
@@ -40,6 +43,7 @@ chat: index
 	$(BIN)/newsdesk chat --index $(INDEX)
 
 test: $(TSTAMP) /usr/bin/chromium
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -36,6 +36,7 @@ from .place import Place, adopt_legacy_articles, as_place
 from .prepare import article_hash
 from .settings import BuildSettings
 from .store import (
+    FORMAT_VERSION,
     IndexUnreadable,
     Snapshot,
     make_faiss,
@@ -87,6 +88,9 @@ class Writer(Protocol):
     def live_manifest(self) -> dict | None:
         """The live manifest with each article's sha256 under "articles", or None when there is no index."""
 
+    def readable(self, manifest: dict) -> bool:
+        """Whether this newsdesk reads the index format the manifest names (else: rebuild)."""
+
 
 def get_engine(name: str, workers: int = 2) -> Engine:
     if name == "local":
@@ -119,11 +123,12 @@ def is_current(paths: list[Path], where: Path | Place, settings: BuildSettings) 
     from .loading import load_folder
 
     place = as_place(where)
+    writer = writer_for(place)
     try:
-        manifest = writer_for(place).live_manifest()
+        manifest = writer.live_manifest()
     except IndexUnreadable:
         return False
-    if not manifest or manifest.get("model", {}).get("name") != settings.model \
+    if not manifest or not writer.readable(manifest) or manifest.get("model", {}).get("name") != settings.model \
             or manifest.get("settings") != settings.manifest_settings():
         return False
     if adopt_needed(place, manifest):
@@ -237,6 +242,9 @@ class FolderWriter:
             return read_manifest(self.root)
         except IndexUnreadable:
             return None
+
+    def readable(self, manifest: dict) -> bool:
+        return manifest.get("format_version") == FORMAT_VERSION
 
     def previous(self, settings: BuildSettings, model: str) -> Snapshot | None:
         try:

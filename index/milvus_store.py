@@ -675,6 +675,9 @@ class MilvusWriter:
         store = MilvusStore(self.config, embedder=_NoEmbedder(manifest["model"]["name"], manifest["model"]["dim"]))
         return dict(manifest, articles=store.articles.hashes())
 
+    def readable(self, manifest: dict) -> bool:
+        return manifest.get("format") == FORMAT
+
     def previous(self, settings: BuildSettings, model: str) -> "MilvusStore | None":
         manifest = read_manifest(self.config.connect(), self.config.name)
         if not manifest or manifest.get("format") != FORMAT or manifest["model"]["name"] != model \

@@ -149,7 +149,7 @@ def ensure_export(folder: Path, kind: str, runtime: Runtime, cache: Path | None 
                 return Export(path, have)
         fp32 = target / "model.onnx"
         if runtime is Runtime.ONNX or not fp32.is_file() or not (target / "model.onnx.json").is_file():
-            PROGRESS.info("preparing the %s runtime for %s (once; cached in %s)", runtime.value, folder.name, target)
+            _say_preparing(runtime, target.parent)
             tmp = target / "model.onnx.tmp"
             with warnings.catch_warnings():  # TracerWarnings and exporter notes about ops it handles
                 warnings.simplefilter("ignore")
@@ -160,6 +160,7 @@ def ensure_export(folder: Path, kind: str, runtime: Runtime, cache: Path | None 
         if runtime is Runtime.ONNX_INT8:
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
+            _say_preparing(runtime, target.parent)
             log.info("quantizing %s to int8", fp32)
             tmp = target / "model-int8.onnx.tmp"
             # per-channel: per-tensor int8 weights moved the embedder's vectors to cosine 0.955 mean / 0.911
@@ -169,6 +170,16 @@ def ensure_export(folder: Path, kind: str, runtime: Runtime, cache: Path | None 
             os.replace(tmp, path)
             _write_json(manifest_path, {**want, "onnxruntime": onnxruntime.__version__})
         return Export(path, json.loads(manifest_path.read_text()))
+
+
+_SAID: set[str] = set()
+
+
+def _say_preparing(runtime: Runtime, cache: Path) -> None:
+    """One line per process, however many models it exports: the person waits once, for one reason."""
+    if runtime.value not in _SAID:
+        _SAID.add(runtime.value)
+        PROGRESS.info("preparing the %s runtime (once; cached in %s)", runtime.value, cache)
 
 
 def _write_json(path: Path, data: dict) -> None:
