@@ -25,6 +25,8 @@ class Question:
     sources: tuple[str, ...]
     answerable: bool
     history: tuple[str, ...] = ()
+    shape: str | None = None  # the answer shape a set names (eval/shapes): said, who, event, why, when, fact
+    split: str | None = None  # "dev" or "test" (sealed) where a set is split
 
     @property
     def qtype(self) -> str:
@@ -37,6 +39,14 @@ class Dataset:
     questions: list[Question]
     documents: list[dict] = field(default_factory=list)  # SQuAD paragraphs as jsonl article rows
     digest: str = ""
+
+
+def only_split(dataset: "Dataset", split: str) -> "Dataset":
+    """The questions of one split ("dev" or "test"); a set without splits has none of either."""
+    questions = [q for q in dataset.questions if q.split == split]
+    if not questions:
+        raise DatasetError(f"{dataset.name} has no questions in split {split!r}")
+    return Dataset(f"{dataset.name}-{split}", questions, dataset.documents, dataset.digest + f":{split}")
 
 
 class DatasetError(UsageError):
@@ -53,7 +63,8 @@ def load_qa_jsonl(path: Path) -> Dataset:
             questions.append(Question(id=str(d.get("id", f"q{lineno}")), question=d["question"],
                                       answers=tuple(d.get("answers", [])), sources=tuple(d.get("sources", [])),
                                       answerable=bool(d.get("answerable", bool(d.get("answers")))),
-                                      history=tuple(d.get("history", []))))
+                                      history=tuple(d.get("history", [])), shape=d.get("shape"),
+                                      split=d.get("split")))
         except (json.JSONDecodeError, KeyError, TypeError) as e:
             raise DatasetError(f"{path}:{lineno} is not a question line ({type(e).__name__})") from None
     return Dataset(path.stem, questions, digest=hashlib.sha256(path.read_bytes()).hexdigest())

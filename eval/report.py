@@ -40,6 +40,13 @@ def metrics_table(summary: dict) -> str:
         ab = b["abstention"]
         lines.append(f"| {t} | {b['questions']} | {_pct(b['em'])} | {_pct(b['f1'])} | {_pct(b['quote_hit'])} | "
                      f"{b['fused']['hit@1']:.2f} | {_pct(ab['abstained_on_unanswerable'])} | {_pct(ab['wrongly_abstained'])} |")
+    if "by_shape" in summary:
+        lines += ["", "| shape | n (answerable) | right | refused | confident and right | confident right % | "
+                      "possible right % | unanswerable confident | p50 ms |", "|---" * 9 + "|"]
+        for shape, b in summary["by_shape"].items():
+            lines.append(f"| {shape} | {b['questions']} ({b['answerable']}) | {_pct(b['right'])} | {_pct(b['refused'])} | "
+                         f"{_pct(b['confident_right'])} | {_pct(b['confident_precision'])} | {_pct(b['possible_precision'])} | "
+                         f"{_pct(b['unanswerable_confident'])} of {b['unanswerable']} | {b['p50_ms']:.0f} |")
     lines += ["", "| confidence | answers | accuracy |", "|---|---|---|"]
     for b in summary["calibration"]:
         lines.append(f"| {b['bin']} | {b['n']} | {_pct(b['accuracy'])} |")

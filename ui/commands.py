@@ -175,7 +175,7 @@ def _terminal_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from eval.datasets import load_dataset
+    from eval.datasets import load_dataset, only_split
     from eval.report import metrics_table, write_report
     from eval.runner import (
         cached_index,
@@ -191,6 +191,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     cfg = settings_from(args)
     ask = cfg.ask.with_(abstain=False) if args.gold or args.no_abstain else cfg.ask
     dataset = load_dataset(args.dataset)
+    if args.split:
+        dataset = only_split(dataset, args.split)
     embedder = None
     if args.index:
         root = Path(args.index)
@@ -287,6 +289,8 @@ def _add_commands(sub) -> None:
     e.add_argument("--predictions", help="write predictions JSONL here")
     e.add_argument("--report", help="write report.json, report.md and plots into this folder")
     e.add_argument("--limit", type=int)
+    e.add_argument("--split", choices=["dev", "test"], help="only the questions of this split (a set that names "
+                                                              "them, e.g. eval/shapes; test is sealed)")
     e.add_argument("--json", action="store_true", help="print the metrics as JSON")
     e.add_argument("--gold", action="store_true", help="read only each question's gold source, never abstain "
                                                           "(measures the reader alone)")
