@@ -9,10 +9,18 @@ Rules, each stated in the `reason` of what it produces:
 * An absolute date ("December 8, 1987", "21 January 2022", "2022-01-10") is parsed by
   python-dateutil and needs no base date.
 * A partial date ("Dec. 15", "in January") takes the year that puts it nearest the report's date
-  (so at most about six months either side): "Dec. 15" in a report of Jan. 6, 2022 is 15 December 2021.
+  (so at most about six months either side): "Dec. 15" in a report of Jan. 6, 2022 is 15 December 2021;
+  a past clause keeps it out of the future, and a clause that looks ahead (as for weekdays) out of
+  the past ("the plant opens in March" in a September report is the March after).
 * A weekday ("on Monday", "Friday's session") is the report's own day when the weekdays match, else the
-  most recent such day before the report, or the next one when the clause looks ahead ("will",
-  "next", "scheduled"...). "last"/"next"/"this Monday" say which explicitly.
+  most recent such day before the report, or the next one when the clause looks ahead. Whether it does
+  comes from the dependency parse of the expression's clause (index/parsing.py): a future or
+  conditional verb ("will meet"), an infinitive under "plan", "due", "expected", "is to", or a present
+  or present progressive that is not a verb of saying and not in the headline ("Prosecutors meet on
+  Tuesday", "talks resume on Monday", "are meeting on Friday": news puts scheduled events in the
+  present); a past clause keeps the past. "ahead of" / "upcoming" before it look ahead whatever the
+  tense; where the parse finds no verb, the words of the clause decide ("will", "scheduled" ...).
+  "last"/"next"/"this Monday" say which explicitly.
 * Relative words ("yesterday", "this morning", "last week", "next week", "early next year",
   "two days ago") count from the report's day; weeks run Monday to Sunday.
 * "the following day" / "the day before" count from the nearest day-precise date before it in the
@@ -31,6 +39,7 @@ from functools import lru_cache
 from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta
 
+from . import parsing
 from .model import Article, PubDate
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -74,6 +83,9 @@ _FUTURE = re.compile(r"\b(?:will|would|shall|is\s+to|are\s+to|is\s+due|are\s+due
 _PAST = re.compile(r"\b(?:was|were|had|did|said|held|met|took|began|signed|changed|ended|started|agreed|announced|"
                    r"last|ago|earlier|previously)\b", re.I)
 _PARA = re.compile(r"\n\s*\n")
+# words right before an expression that place it ahead whatever the verb's tense ("ahead of Friday's vote")
+_AHEAD_OF = re.compile(r"\b(?:ahead\s+of|upcoming|scheduled\s+for|set\s+for|due\s+on)\s+(?:the\s+|this\s+|next\s+)?$",
+                       re.I)
 
 
 @dataclass(frozen=True)
@@ -217,6 +229,53 @@ def _looks_back(text: str, start: int) -> bool:
     return bool(_PAST.search(text, left, start)) and not _FUTURE.search(text, left, start)
 
 
+def clause_time(article: Article, start: int, end: int) -> tuple[str | None, str]:
+    """Where the clause of article.text[start:end] places its time, from the dependency parse: "future",
+    "past" or None (present about now, or no verb found), with the words for a reason."""
+    text = article.text
+    if _AHEAD_OF.search(text, max(0, start - 40), start):
+        return "future", "“ahead of” / “upcoming” before it"
+    verb = parsing.verb_at(text, start, end)
+    if verb is None:
+        return None, ""
+    label = parsing.tense_label(verb.tense, verb.aspect)
+    read = parsing.reading(label)
+    said = f"“{text[verb.start:verb.end]}”"
+    if read == "present":
+        title = article.title
+        in_title = title is not None and title.start is not None and title.end is not None and \
+            title.start <= start < title.end
+        if verb.lemma in parsing.SPEECH_LEMMAS or in_title or verb.lemma in ("be", "have") and verb.aspect == "simple":
+            return None, ""
+        return "future", f"{said} is in the {label.replace('_', ' ')}, which news uses for what is scheduled"
+    if read == "future":
+        return "future", f"{said} is {label.replace('_', ' ')}"
+    if read == "past":
+        return "past", f"{said} is {label.replace('_', ' ')}"
+    return None, ""
+
+
+def _ahead(article: Article, m: re.Match) -> tuple[bool, str]:
+    """Whether an expression's clause looks ahead; the parse decides, the clause's words where it is silent."""
+    time, why = clause_time(article, m.start(), m.end())
+    if time is not None or why:
+        return time == "future", why
+    verb = parsing.verb_at(article.text, m.start(), m.end())
+    if verb is not None:
+        return False, ""
+    return _looks_ahead(article.text, m.start()), "the clause's words look ahead"
+
+
+def _back(article: Article, m: re.Match) -> bool:
+    """Whether an expression's clause speaks of the past (the parse, else the clause's words)."""
+    time, why = clause_time(article, m.start(), m.end())
+    if time is not None:
+        return time == "past"
+    if parsing.verb_at(article.text, m.start(), m.end()) is not None:
+        return False
+    return _looks_back(article.text, m.start())
+
+
 class _Ctx:
     """What one resolution needs: the article, its base date, and the day-precise dates found so far."""
 
@@ -303,8 +362,12 @@ def _resolve(ctx: _Ctx, kind: str, m: re.Match) -> ResolvedDate | None:
         y = _nearest_year(month, day, ref)
         rule = "the one that puts the date nearest the report's date"
         try:
-            if date(y, month, day) > ref and _looks_back(text, m.start()):
+            if date(y, month, day) > ref and _back(ctx.article, m):
                 y, rule = y - 1, "the latest before the report, as the clause speaks of the past"
+            elif date(y, month, day) < ref:
+                ahead, why = _ahead(ctx.article, m)
+                if ahead:
+                    y, rule = y + 1, f"the first after the report, as the clause looks ahead ({why})"
             d = date(y, month, day)
         except ValueError:  # 29 February in a common year
             return _unresolved(ctx, m, kind, "day", f"{day} {MONTHS[month - 1]} falls in no nearby year", month, day)
@@ -317,10 +380,17 @@ def _resolve(ctx: _Ctx, kind: str, m: re.Match) -> ResolvedDate | None:
         if ref is None:
             return _unresolved(ctx, m, kind, "month", f"{MONTHS[month - 1]}", month)
         y = _nearest_year(month, None, ref)
+        rule = "nearest the report's date"
+        if date(y, month, 1) + relativedelta(months=1, days=-1) < ref:
+            ahead, why = _ahead(ctx.article, m)
+            if ahead:
+                y, rule = y + 1, f"after the report, as the clause looks ahead ({why})"
+        elif date(y, month, 1) > ref and _back(ctx.article, m):
+            y, rule = y - 1, "before the report, as the clause speaks of the past"
         lo = date(y, month, 1)
         lo, hi, how = _part(lo, lo + relativedelta(months=1, days=-1), m.group("part") or m.group("part2"))
         return _make(ctx, m, kind, "month", lo, hi, f"{how}a month named without a year: the {MONTHS[month - 1]} "
-                     "nearest the report's date", base_iso)
+                     f"{rule}", base_iso)
 
     if kind == "year":
         y = int(m.group("y"))
@@ -402,9 +472,10 @@ def _resolve(ctx: _Ctx, kind: str, m: re.Match) -> ResolvedDate | None:
         diff = wd - ref.weekday()
         if rel == "this":
             d, what = ref + timedelta(days=diff), f"the {WEEKDAYS[wd]} of the report's week (weeks run Monday to Sunday)"
-        elif rel == "next" or (rel != "last" and diff != 0 and _looks_ahead(text, m.start()) and rel not in ("since",)):
+        elif rel == "next" or (rel not in ("last", "since") and diff != 0 and (ahead := _ahead(ctx.article, m))[0]):
             d = ref + timedelta(days=(diff % 7) or 7)
-            what = f"the first {WEEKDAYS[wd]} after the report" + ("" if rel == "next" else " (the clause looks ahead)")
+            what = f"the first {WEEKDAYS[wd]} after the report" + \
+                ("" if rel == "next" else f" (the clause looks ahead: {ahead[1]})")
         elif diff == 0 and rel != "last":
             d, what = ref, f"the report's own day, a {WEEKDAYS[wd]}"
         else:

@@ -251,7 +251,8 @@ class Quotation:
 class Verb:
     """A verb (or a copula heading its clause) text[start:end], its tense ("past", "present", "future",
     "conditional", "modal", "nonfinite") and aspect ("simple", "progressive", "perfect"), and the
-    character ranges of the words whose nearest governing verb it is."""
+    character ranges of the words whose nearest governing verb it is (not those of a phrase that hangs
+    on a noun: in "talks in Geneva on Jan. 10", "Jan. 10" is the talks' date, not the clause's)."""
 
     start: int
     end: int
@@ -986,10 +987,12 @@ def _verbs(docs: list[tuple[int, Any]]) -> list[Verb]:
     for base, doc in docs:
         ranges: dict[int, list[tuple[int, int]]] = {}
         for t in doc:
-            g = t
+            g, nominal = t, False
             while not _is_clause_head(g) and g.head.i != g.i:
+                # a phrase hanging on a noun ("talks in Geneva on Jan. 10") is the noun's, not the clause's time
+                nominal = nominal or (g.dep_ == "prep" and g.head.pos_ in ("NOUN", "PROPN", "PRON", "NUM"))
                 g = g.head
-            if not _is_clause_head(g):
+            if not _is_clause_head(g) or nominal:
                 continue
             ranges.setdefault(g.i, []).append((base + t.idx, base + t.idx + len(t.text)))
         for i, rs in ranges.items():

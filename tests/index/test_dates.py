@@ -99,6 +99,39 @@ def test_relative_rules(text, iso, expect_start, expect_end):
     assert (rs[0].date_start, rs[0].date_end) == (expect_start, expect_end), rs[0].reason
 
 
+@pytest.mark.parametrize("text,iso,expect", [
+    # news puts what is scheduled in the present: a Thursday report's "meet on Tuesday" is next Tuesday
+    ("Prosecutors meet on Tuesday to decide on an appeal.", "2022-01-20", "2022-01-25"),
+    ("Talks resume on Monday.", "2022-01-20", "2022-01-24"),
+    ("The unions are meeting on Friday.", "2022-01-19", "2022-01-21"),  # present progressive
+    ("The vote is expected on Tuesday.", "2022-01-20", "2022-01-25"),
+    ("The strike, which began on Monday, ends on Friday.", "2022-01-19", "2022-01-21"),
+    ("The plant opens in March.", "2021-09-09", "2022-03-01"),  # the March after, not the nearest
+    ("The plant opens next week.", "2022-01-20", "2022-01-24"),
+    # the past keeps the past
+    ("Talks resumed on Monday.", "2022-01-20", "2022-01-17"),
+    ("The ministers were meeting on Friday.", "2022-01-19", "2022-01-14"),
+    ("The court has ruled on Monday.", "2022-01-20", "2022-01-17"),  # present perfect
+    ("The plant opened in March.", "2021-09-09", "2021-03-01"),
+    # a verb of saying in the present ("says Monday") or a headline reports, it schedules nothing
+    ("Lavrov says on Monday he is ready.", "2022-01-19", "2022-01-17"),
+])
+def test_the_tense_of_the_clause_from_the_parse(text, iso, expect):
+    rs = [r for r in find_dates(article(text, iso)) if r.role == "event"]
+    assert rs[-1].date_start == expect, rs[-1].reason
+
+
+def test_the_clause_of_a_date_on_a_noun_is_not_the_verbs():
+    # "talks ... on Jan. 10" is the talks' date: the past "told" does not push it back a year
+    a = article("With respect to the talks in Geneva on Jan. 10, the minister told Bloomberg that Russia wants results.",
+                "2022-01-06")
+    assert one(a, "Jan. 10").date_start == "2022-01-10"
+    # a conditional in reported speech looks ahead from the report
+    b = article("He said on Monday that the talks would resume on Friday.", "2022-01-19")
+    assert one(b, "on Friday").date_start == "2022-01-21" and "conditional" in one(b, "on Friday").reason
+    assert one(b, "on Monday").date_start == "2022-01-17"
+
+
 def test_year_less_day_shift_is_given_only_when_no_leap_year_could_change_it():
     assert one(article("He left yesterday.", "--01-25"), "yesterday").label == "24 January (year not stated)"
     r = one(article("He left yesterday.", "--03-01"), "yesterday")  # 28 or 29 February: unknown
