@@ -127,13 +127,52 @@ def squad_dataset(name: str, data: list[dict], digest: str) -> Dataset:
 
 def load_dataset(path: Path | str) -> Dataset:
     """A seeds-format .jsonl or a SQuAD .json file; "seeds" names the shipped seeds set, "squad-validation"
-    and "squad-test" the held-out splits of SQuAD train."""
+    and "squad-test" the held-out splits of SQuAD train, "newsq" the news questions asked of the whole
+    news collection among distractors."""
     if str(path) in SPLIT_NAMES:
         return load_split(str(path))
+    if str(path) == "newsq":
+        return load_newsq()
     path = SEEDS_QA if str(path) == "seeds" else Path(path)
     if not path.is_file():
         raise DatasetError(f"no such dataset file: {path}")
     return load_squad(path) if path.suffix == ".json" else load_qa_jsonl(path)
+
+
+# Every news article the project holds: asked together, so that a question must find its article among them.
+ROOT = Path(__file__).resolve().parent.parent
+NEWS_FOLDERS = ("seeds", "eval/newsqa/articles", "eval/shapes/articles", "eval/heldout/articles", "eval/newsq/articles")
+DISTRACTORS = 1000  # SQuAD train paragraphs, each an article (issue 28: at least 1,000)
+
+
+def news_documents(distractors: int = DISTRACTORS, seed: int = 28) -> list[dict]:
+    """The news articles of NEWS_FOLDERS as article rows (ids = file names, as a folder build gives), then
+    `distractors` paragraphs of SQuAD train's training articles, drawn with a fixed seed."""
+    import random
+
+    from training.splits import SQUAD_TRAIN, load_articles, split
+
+    docs = [{"id": p.stem, "text": p.read_text(encoding="utf-8")}
+            for folder in NEWS_FOLDERS for p in sorted((ROOT / folder).glob("*.txt"))]
+    if distractors:
+        if not SQUAD_TRAIN.is_file():
+            raise DatasetError(f"the news collection's distractors need the SQuAD train file at {SQUAD_TRAIN}")
+        paragraphs = [(a["title"], i, p["context"]) for a in split(load_articles(SQUAD_TRAIN), "train")
+                      for i, p in enumerate(a["paragraphs"])]
+        for title, i, text in random.Random(seed).sample(paragraphs, distractors):
+            docs.append({"id": f"distractor-{squad_doc_id(title, i)}", "title": title.replace("_", " "), "text": text})
+    return docs
+
+
+def load_newsq() -> Dataset:
+    """eval/newsq: questions written from an article's headline and first sentence (README there), asked of
+    every news article here and 1,000 distractors."""
+    parts = [load_qa_jsonl(p) for p in sorted((ROOT / "eval" / "newsq").glob("questions_*.jsonl"))]
+    if not parts:
+        raise DatasetError("no eval/newsq/questions_*.jsonl")
+    documents = news_documents()
+    digest = hashlib.sha256("".join(p.digest for p in parts).encode() + json.dumps(documents).encode()).hexdigest()
+    return Dataset("newsq", [q for p in parts for q in p.questions], documents, digest)
 
 
 def write_documents(dataset: Dataset, folder: Path) -> Path:
