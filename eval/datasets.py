@@ -38,7 +38,8 @@ class Dataset:
     name: str
     questions: list[Question]
     documents: list[dict] = field(default_factory=list)  # SQuAD paragraphs as jsonl article rows
-    digest: str = ""
+    digest: str = ""  # of the questions and documents; a split keeps it, so both splits share one index
+    split: str | None = None
 
 
 def only_split(dataset: "Dataset", split: str) -> "Dataset":
@@ -46,7 +47,7 @@ def only_split(dataset: "Dataset", split: str) -> "Dataset":
     questions = [q for q in dataset.questions if q.split == split]
     if not questions:
         raise DatasetError(f"{dataset.name} has no questions in split {split!r}")
-    return Dataset(f"{dataset.name}-{split}", questions, dataset.documents, dataset.digest + f":{split}")
+    return Dataset(dataset.name, questions, dataset.documents, dataset.digest, split)
 
 
 class DatasetError(UsageError):

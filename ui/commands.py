@@ -204,18 +204,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
     assistant = open_collection(root, cfg.with_ask(ask), embedder).assistant
     rows = run(dataset, assistant, limit=args.limit, progress=sys.stderr.isatty(), gold=args.gold)
     summary = summarize(rows)
-    summary["dataset"], summary["index"], summary["reader"] = dataset.name, str(root), assistant.reader.name
+    name = dataset.name + (f" ({dataset.split})" if dataset.split else "")
+    summary["dataset"], summary["index"], summary["reader"] = name, str(root), assistant.reader.name
     summary["mode"] = "reader alone, gold paragraph given" if args.gold else \
         "open corpus, never abstaining" if args.no_abstain else "open corpus"
     command = "newsdesk " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if args.command_line is None else args.command_line
     if args.predictions:
         write_predictions(rows, Path(args.predictions))
     if args.report:
-        write_report(summary, rows, Path(args.report), f"{dataset.name} on {root}", command)
+        write_report(summary, rows, Path(args.report), f"{name} on {root}", command)
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
-        print(f"{dataset.name}: {len(rows)} questions against {root} (reader: {assistant.reader.name}; {summary['mode']})")
+        print(f"{name}: {len(rows)} questions against {root} (reader: {assistant.reader.name}; {summary['mode']})")
         print(metrics_table(summary))
     return 0
 
