@@ -1,8 +1,19 @@
 """Conversations: a follow-up question is resolved from the last turns into a standalone query.
 
-A question is a follow-up when it refers back (a pronoun such as "he", "it", "there", or "that
-meeting" with nothing in the question it could refer to) or is elliptic ("When?", "And NATO?",
-"What about Lavrov?"). A question that names its own subject is left exactly as it is.
+A question is a follow-up when a word in it points outside it: a pronoun with no compatible
+antecedent inside the question itself, "there" with no place named before it, "that meeting" with no
+meeting before it, "then" with no time; or when it is elliptic ("When?", "And NATO?", "What about
+Lavrov?", "Who signed?"). What points where is read from the question's dependency parse
+(index.parsing.parse_question: tags, morphology, dependencies, whatever the question's capitalisation):
+
+* "he"/"she" need a person before them: a name, a person noun ("the judge"), "who"; "it"/"its" a
+  singular thing or body ("NATO", "the union", "the court"); "they"/"their" a plural or a body. The
+  gender of a person noun counts ("the spokesman ... her"), and an institution is no "her" ("When did
+  the court announce her ruling?" is a follow-up);
+* a non-possessive pronoun never means an argument of its own verb ("How many planes did they send?":
+  "they" is not the planes; "What did the minister say about her?": "her" is not the minister);
+* a question that names its own subject is left exactly as it is ("Why did the judge say he rejected
+  the bail request?", "When did NATO say its troops would leave?").
 
 Resolution uses the last turn that was asked in words: its question (its resolved query, so chains
 keep their context), its answer and the sentence cited for it (for the speaker). An answer is carried
@@ -18,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.bm25 import STOPWORDS, tokenize
+from index.parsing import INSTITUTION_NOUNS, PERSON_NOUNS, QuestionParse, parse_question
 
 from .answer import Answer
 from .qtypes import expected_kind
@@ -26,30 +38,12 @@ WH = frozenset("what which who whom whose when where why how".split())
 _CONTINUE = re.compile(r"^\s*(and|also|plus|but|so|then|what about|how about|what of|same for)\b[\s,]*", re.I)
 _WH_ONLY = re.compile(r"^\s*(and\s+|but\s+|so\s+)?(what|which|who|whom|when|where|why|how(\s+(many|much|long|soon|far|often))?)"
                       r"(\s+(exactly|precisely|else|then|so|again))?\s*[?.!]*\s*$", re.I)
-_PERSON = re.compile(r"\b(he|she|him|his|her|hers)\b", re.I)
-_GROUP = re.compile(r"\b(they|them|their|theirs)\b", re.I)
-_THING = re.compile(r"\b(it|its)\b", re.I)
-_DEMONSTRATIVE = re.compile(r"\b(this|these|those)\b|\bthat\s+(?=(?-i:[a-z]+)\b(?!\s+(?:is|was|are|were|has|had|will|would|can)\b))"
-                            r"|\bthat\s*[?.!]*$",
-                            re.I)
-_THERE = re.compile(r"(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)(?<!\bwere\s)(?<!\bwill\s)(?<!\bbe\s)"
-                    r"\bthere\b(?!\s+(is|are|was|were|be|been|will|would|has|have|had))", re.I)
-_THEN = re.compile(r"(?<!\bsince\s)\bthen\s*[?.!]*$", re.I)
 _EXPLETIVE_IT = re.compile(r"^\s*(is|was|isn't|wasn't|would|will)\s+it\b|\bit\s+(is|was|takes|took|seems|seemed)\b", re.I)
-# "that" after these is a conjunction ("said that NATO ..."), not a pointer back
-_SAYING = re.compile(r"\b(say|said|says|claim|claimed|warn|warned|think|believe|insist|insisted|stress|stressed|"
-                     r"announce|announced|state|stated|argue|argued|ensure|hope|hoped|add|added|note|noted|so|"
-                     r"demand|demanded|ask|asked|require|required|suggest|suggested|propose|proposed|agree|agreed|"
-                     r"know|knew|report|reported|show|showed|fear|feared|expect|expected|promise|promised|"
-                     r"confirm|confirmed|deny|denied|mean|meant|admit|admitted|decide|decided)\s+that\b", re.I)
 _ROLE = re.compile(r"\b(minister|president|spokesman|spokeswoman|spokesperson|diplomat|envoy|official|secretary|chancellor|"
                    r"ambassador|negotiator|chief|head|leader|general|man|woman|person|reporter|journalist|analyst|"
                    r"expert|senator|governor|mayor|premier|king|queen|pope|director|commander|deputy)s?\b", re.I)
 _NAME = re.compile(r"(?:[A-Z][\w’'.-]*|\d[\w-]*[A-Z][\w-]*)(?:\s+(?:of\s+the\s+|of\s+|de\s+|von\s+)?(?:[A-Z][\w’'.-]*|\d[\w-]*))*")
 _PLACE_PREP = re.compile(r"\b(in|at|from|to|near|into|inside|outside)\s+(the\s+)?$", re.I)
-_CLAUSE = re.compile(r"(,\s*(and|but)?|;|\band)\s+(how|when|where|why|what|who|which|did|does|is|was)\b[^,;]*$", re.I)
-_WH_PHRASE = re.compile(r"^\s*(how many|how much|which|what|whose)\s+(\w+\s+){0,3}?"
-                        r"(?=(did|do|does|was|were|is|are|has|have|had|will|would|can|could)\b)", re.I)
 _POSSESSIVE = re.compile(r"[’']s?$")
 _DEMONYM = re.compile(r"(an|ese|ish|ern)$")
 _ORG_WORDS = frozenset("""Council Ministry Treaty Agency Union Commission Organization Organisation Department News Forces
@@ -105,54 +99,186 @@ def _names(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _person_pronoun_refers_back(question: str) -> bool:
-    m = _PERSON.search(question)
-    if not m:
-        return False
-    before = question[: m.start()]
-    return not (_names(before) or _ROLE.search(before))
+@dataclass(frozen=True)
+class OpenReference:
+    """A word of a question that points outside it: question[start:end], and what it needs."""
+
+    start: int
+    end: int
+    word: str
+    kind: str  # "person", "group", "thing", "demonstrative", "place" or "time"
+    possessive: bool = False
 
 
-def _group_refers_back(question: str) -> bool:
-    """"they" refers back unless a name or a plural noun before it could be what it means."""
-    m = _GROUP.search(question)
-    if not m:
-        return False
-    before = question[: m.start()]
-    # the noun a wh-phrase asks about ("How many planes did they ...") is not what "they" means
-    before = _WH_PHRASE.sub("", before)
-    plural = [t for t in _content(before) if len(t) > 3 and t.endswith("s") and not t.endswith("ss")]
-    return not (_names(before) or plural)
+_PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "hers": "f",
+                    "herself": "f"}
+_GROUP_PRONOUNS = frozenset("they them their theirs themselves".split())
+_THING_PRONOUNS = frozenset("it its itself".split())
+_MASC_NOUNS = frozenset("man spokesman chairman king father son husband brother boy prince businessman congressman "
+                        "sir lord mr mr.".split())
+_FEM_NOUNS = frozenset("woman spokeswoman chairwoman queen mother daughter wife sister girl princess businesswoman "
+                       "congresswoman lady dame mrs mrs. ms ms.".split())
+_PLACE_PREPS = frozenset("in at from to near into inside outside across".split())
+_ARGUMENTS = frozenset("nsubj nsubjpass dobj dative attr oprd iobj".split())
+_TEMPORAL = frozenset("year week month morning afternoon evening weekend spring summer autumn fall winter season "
+                      "quarter century decade".split())
+_TIME_WORDS = re.compile(r"\b(?:1[89]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|"
+                         r"october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+                         r"yesterday|today|tomorrow)\b", re.I)
+# verbs that need an object: "Who signed?" leaves out what was signed
+_TRANSITIVE = frozenset("sign ratify approve reject confirm deny announce launch propose accept veto publish release "
+                        "cancel postpone host organise organize criticise criticize oppose violate suspend "
+                        "negotiate".split())
 
 
-def _thing_refers_back(question: str) -> bool:
-    m = _THING.search(question)
-    if not m or _EXPLETIVE_IT.search(question):
-        return False
-    if m.group().lower() == "its":  # possessive: internal when a name comes first ("NATO ... its expansion")
-        return not _names(question[: m.start()])
-    # reported speech about a named subject: "When did Washington say it would ..."
-    before = question[: m.start()]
-    if _names(before) and re.search(r"\b(say|says|said|claim|claims|claimed|think|thinks|believe|believes|warn|warns|"
-                                    r"warned|announce|announced|insist|insists|insisted|promise|promised)\s+(that\s+)?$",
-                                    before, re.I):
-        return False
-    # a second clause about the first one's subject: "When did the strike take place, and how long did it last?"
-    clause = _CLAUSE.search(question[: m.start()])
-    return not (clause and _names(question[: clause.start()]))
+def _clause(p: QuestionParse, i: int) -> int:
+    """The verb whose clause holds word i (itself when it is one)."""
+    j = i
+    for _ in range(len(p.tokens)):
+        t = p.tokens[j]
+        if t.pos == "VERB" or (t.pos == "AUX" and t.dep not in ("aux", "auxpass")) or t.head == j:
+            return j
+        j = t.head
+    return j
 
 
-def _demonstrative_refers_back(question: str) -> bool:
-    for m in _DEMONSTRATIVE.finditer(question):
-        following = question[m.end():].split()[:1]
-        if m.group().lower().startswith("that") and following and following[0].lower() in STOPWORDS:
-            continue  # "that the ...", "that he ...": a clause follows, not a thing pointed at
-        if m.group().lower().startswith("that") and _SAYING.search(question[: m.end()].rstrip() + " that"):
-            continue
-        if m.group().lower().strip() == "that" and question[: m.start()].rstrip().split()[-1:] and \
-                _names(question[: m.start()].rstrip().split()[-1]):
-            continue  # "the missile that ..." after a name: a relative clause
+def _argument_of(p: QuestionParse, j: int) -> int | None:
+    """The verb word j is an argument of (subject, object, or object of a preposition on the verb)."""
+    t = p.tokens[j]
+    head = None
+    if t.dep in _ARGUMENTS:
+        head = t.head
+    elif t.dep == "pobj":
+        prep = p.tokens[t.head]
+        if prep.dep in ("prep", "agent", "dative") and p.tokens[prep.head].pos in ("VERB", "AUX"):
+            head = prep.head
+    while head is not None and p.tokens[head].dep in ("aux", "auxpass") and p.tokens[head].head != head:
+        head = p.tokens[head].head  # "How many planes did they send": "planes" hung on "did" is send's
+    return head
+
+
+def _org_like(p: QuestionParse, j: int) -> bool:
+    t = p.tokens[j]
+    word = t.text.strip(".")
+    if len(word) >= 2 and word.isupper():
+        return True  # NATO, EU, OSCE
+    low = t.lemma.lower()
+    if low in INSTITUTION_NOUNS or t.text in _ORG_WORDS or low in _BODIES:
         return True
+    return any(p.tokens[c].text in _ORG_WORDS or p.tokens[c].lemma.lower() in INSTITUTION_NOUNS
+               for c in p.children(j) if p.tokens[c].dep == "compound")
+
+
+def _place(p: QuestionParse, j: int) -> bool:
+    t = p.tokens[j]
+    return t.dep == "pobj" and p.tokens[t.head].text.lower() in _PLACE_PREPS and t.pos == "PROPN"
+
+
+def _person_like(p: QuestionParse, j: int) -> bool:
+    t = p.tokens[j]
+    low = t.lemma.lower()
+    if t.pos == "PROPN" or (t.pos == "NOUN" and not t.known_noun and t.text.isalpha()):
+        return not _org_like(p, j) and not _place(p, j)  # a name ("Lavrov", "lavrov")
+    return low in PERSON_NOUNS or low.endswith(("ist", "ian", "man", "woman", "person")) and low not in _TEMPORAL
+
+
+def _compatible(p: QuestionParse, j: int, word: str) -> bool:
+    """Whether word j could be what pronoun `word` means (number, person or thing, gender)."""
+    t = p.tokens[j]
+    if t.pos == "PRON":  # "Who said he would resign?"
+        return t.text.lower() in ("who", "whoever") and t.dep == "nsubj" and word not in _THING_PRONOUNS
+    plural = t.tag in ("NNS", "NNPS") and t.pos == "NOUN"
+    if word in _PERSON_PRONOUNS:
+        gender = _PERSON_PRONOUNS[word]
+        if t.lemma.lower() in (_FEM_NOUNS if gender == "m" else _MASC_NOUNS):
+            return False
+        return not plural and _person_like(p, j)
+    if word in _THING_PRONOUNS:
+        return not plural and (t.pos == "PROPN" and not any(
+            p.tokens[c].text.lower().rstrip(".") in ("mr", "ms", "mrs", "dr", "president", "minister")
+            for c in p.children(j)) or not _person_like(p, j))
+    # they / them / their: a plural, a body, or names joined by "and"
+    return plural or t.tag == "NNPS" or _org_like(p, j) or any(p.tokens[c].dep == "conj" for c in p.children(j))
+
+
+def _has_antecedent(p: QuestionParse, i: int) -> bool:
+    """Whether pronoun i has something before it in the question that it can mean."""
+    word = p.tokens[i].text.lower()
+    reflexive = word.endswith(("self", "selves"))
+    possessive = p.tokens[i].tag == "PRP$" or word in ("his", "hers", "its", "their", "theirs")
+    own = _argument_of(p, i) if not possessive and not reflexive else None
+    for j in range(i):
+        t = p.tokens[j]
+        if not (t.pos in ("NOUN", "PROPN") and t.dep != "compound" or (t.pos == "PRON" and t.tag in ("WP",))):
+            continue
+        if own is not None and _argument_of(p, j) == own:
+            continue  # an argument of the pronoun's own verb is never what it means
+        if _compatible(p, j, word):
+            return True
+    return False
+
+
+def _expletive_it(question: str, p: QuestionParse, i: int) -> bool:
+    t = p.tokens[i]
+    if t.dep == "expl":
+        return True
+    head = p.tokens[t.head]
+    if head.lemma.lower() in ("seem", "appear", "rain"):  # "How long did it take?" still means something
+        return True
+    return bool(_EXPLETIVE_IT.search(question))
+
+
+def open_references(question: str) -> tuple[OpenReference, ...]:
+    """The words of a question that point outside it, from its dependency parse (see the module docstring)."""
+    p = parse_question(question)
+    out = []
+    for i, t in enumerate(p.tokens):
+        low = t.text.lower()
+        kind = None
+        if t.pos == "PRON" and t.tag in ("PRP", "PRP$"):
+            if low in _PERSON_PRONOUNS:
+                kind = "person"
+            elif low in _GROUP_PRONOUNS:
+                kind = "group"
+            elif low in _THING_PRONOUNS and not _expletive_it(question, p, i):
+                kind = "thing"
+            if kind and _has_antecedent(p, i):
+                kind = None
+        elif low in ("this", "that", "these", "those") and p.tokens[t.head].dep != "relcl" and (t.tag == "DT" or (
+                low == "that" and t.dep in ("nsubj", "nsubjpass", "dobj", "pobj", "attr"))):
+            if t.dep == "det":
+                noun = p.tokens[t.head]
+                earlier = {x.lemma.lower() for x in p.tokens[:i] if x.pos in ("NOUN", "PROPN")}
+                if noun.lemma.lower() not in _TEMPORAL or low in ("that", "those"):
+                    kind = None if noun.lemma.lower() in earlier else "demonstrative"
+            else:
+                kind = "demonstrative"  # "Who said that?", "When was this?"
+        elif low == "there" and t.tag == "RB" and t.dep != "expl":
+            before = [j for j in range(i) if _place(p, j) or (p.tokens[j].dep == "pobj" and
+                                                             p.tokens[p.tokens[j].head].text.lower() in _PLACE_PREPS)]
+            kind = None if before else "place"
+        elif low == "then" and t.tag == "RB" and not any(x.pos not in ("PUNCT",) for x in p.tokens[i + 1:]):
+            prev = p.tokens[i - 1].text.lower() if i else ""
+            kind = None if prev in ("since", "until", "till", "before") or _TIME_WORDS.search(question[:t.start]) \
+                else "time"
+        if kind:
+            out.append(OpenReference(t.start, t.end, t.text, kind, t.tag == "PRP$" or low in ("his", "hers")))
+    return tuple(out)
+
+
+def _elided_object(question: str) -> bool:
+    """ "Who signed?", "Who approved?": a verb that needs an object, asked of its subject, without one."""
+    p = parse_question(question)
+    for i, t in enumerate(p.tokens):
+        if t.pos != "VERB" or t.lemma.lower() not in _TRANSITIVE:
+            continue
+        if not any(p.tokens[c].dep == "nsubj" and p.tokens[c].tag == "WP" for c in p.children(i)):
+            continue
+        deps = {p.tokens[c].dep for c in p.children(i)}
+        if not deps & {"dobj", "ccomp", "xcomp", "nsubjpass", "auxpass", "prep", "prt", "attr", "oprd", "dative"} \
+                and not any(p.tokens[j].tag in ("WP", "WDT") and p.tokens[j].dep in ("dobj", "nsubjpass")
+                            for j in range(len(p.tokens))):
+            return True
     return False
 
 
@@ -163,12 +289,14 @@ def followup_kind(question: str) -> str | None:
         return None
     if _WH_ONLY.match(q):
         return "ellipsis"
-    own = _content(_CONTINUE.sub("", q))
-    if _CONTINUE.match(q) and len(own) <= 3 and not re.search(r"\b(did|does|do|was|were|is|are|has|have|will)\b", q, re.I):
-        return "ellipsis"
-    if (_person_pronoun_refers_back(q) or _group_refers_back(q) or _thing_refers_back(q)
-            or _demonstrative_refers_back(q) or _THERE.search(q) or _THEN.search(q)):
+    if _CONTINUE.match(q):
+        p = parse_question(q)
+        if not any(t.pos in ("VERB", "AUX") for t in p.tokens[1:]):
+            return "ellipsis"  # "And NATO?", "What about Lavrov?": no verb of its own
+    if open_references(q):
         return "pronoun"
+    if _elided_object(q):
+        return "ellipsis"
     return None
 
 
@@ -241,24 +369,21 @@ def _carries_answer(question: str, turn: Answer, kind: str) -> bool:
     earlier = expected_kind(turn.question)
     if kind == "ellipsis":  # "When?" asks more about the same event; "And X?" asks it of something else
         return bool(_WH_ONLY.match(question))
-    if _THERE.search(question):
+    kinds = {r.kind for r in open_references(question)}
+    if "place" in kinds:
         return earlier == "place"
-    if _THEN.search(question):
+    if "time" in kinds:
         return earlier == "date"
-    if _THING.search(question) or _DEMONSTRATIVE.search(question) or _GROUP.search(question):
+    if kinds & {"thing", "demonstrative", "group"}:
         # after a who-question a person is "he"/"she"; "they"/"it" then mean an answer that is not a person
         who = re.match(r"^\s*(who|whom)\b", turn.question, re.I)
         return earlier in ("name", "place") and not (who and _person_answer(trusted_answer(turn)))
     return False
 
 
-def _replace_person(question: str, name: str) -> str:
-    m = _PERSON.search(question)
-    word = m.group().lower()
-    after = question[m.end():]
-    possessive = word in ("his", "hers") or (word == "her" and re.match(r"\s+(?!(?:to|about|at|in|on|for|with|from|"
-                                                                        r"when|after|before|that|if)\b)[a-z]", after))
-    return question[: m.start()] + (f"{name}’s" if possessive else name) + after
+def _replace_person(question: str, ref: OpenReference, name: str) -> str:
+    """The question with the person pronoun ref replaced by the name (“Name’s” for a possessive)."""
+    return question[: ref.start] + (f"{name}’s" if ref.possessive else name) + question[ref.end:]
 
 
 def _swap(question: str, core: str) -> str | None:
@@ -315,10 +440,11 @@ def resolve(question: str, conversation: Conversation | None) -> Resolution:
         if swapped:
             return Resolution(question, swapped, "swap", source=last.question)
     referent = None
-    if kind == "pronoun" and _person_pronoun_refers_back(q):
+    person = next((r for r in open_references(q) if r.kind == "person"), None) if kind == "pronoun" else None
+    if person is not None:
         referent = next((r for r in (_person_referent(t) for t in reversed(turns[-3:])) if r), None)
         if referent:
-            q = _replace_person(q, referent)
+            q = _replace_person(q, person, referent)
     with_answer = _carries_answer(question, last, kind) and trusted_answer(last) != referent
     words = _context(q, last, with_answer)
     query = f"{q} ({' '.join(words)})" if words else q

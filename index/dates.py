@@ -268,7 +268,7 @@ def _ahead(article: Article, m: re.Match) -> tuple[bool, str]:
 
 def _back(article: Article, m: re.Match) -> bool:
     """Whether an expression's clause speaks of the past (the parse, else the clause's words)."""
-    time, why = clause_time(article, m.start(), m.end())
+    time, _ = clause_time(article, m.start(), m.end())
     if time is not None:
         return time == "past"
     if parsing.verb_at(article.text, m.start(), m.end()) is not None:

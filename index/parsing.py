@@ -900,7 +900,7 @@ class _Analysis:
         for c in self.cues:
             if c.order in used:
                 continue
-            doc, base = c.verb.doc, c.base
+            base = c.base
             if c.how == "according_to" or c.lemma == "accord":
                 head = c.verb.head
                 inner = {t.i for t in c.verb.subtree}

@@ -1,8 +1,11 @@
+import pytest
+
 from assistant.answer import Answer, Citation
 from assistant.conversation import (
     Conversation,
     followup_kind,
     is_followup,
+    open_references,
     resolve,
     rewrite,
 )
@@ -59,3 +62,43 @@ def test_elliptic_questions_swap_or_carry():
 def test_speaker_of_the_cited_sentence_is_the_person_when_the_answer_is_not_one():
     conv = Conversation([_turn("What did the Kremlin say about the talks?", "they were useful", speaker="Dmitry Peskov")])
     assert rewrite("When did he say it?", conv).startswith("When did Dmitry Peskov say it?")
+
+
+@pytest.mark.parametrize("question", [
+    "When did the court announce her ruling?",  # "her" cannot be the court
+    "when did the court announce her ruling",  # whatever the capitalisation
+    "What did the minister say about her?",  # "her" is not an argument of its own verb
+    "What did the spokeswoman say about his plans?",  # gender
+    "Who did he meet?",
+    "When did that meeting take place?",
+    "Who estimated that?",
+    "What did he do there?",
+    "How long did it take?",
+    "Who signed?",  # an elided object
+])
+def test_followups_by_the_parse(question):
+    assert is_followup(question)
+
+
+@pytest.mark.parametrize("question", [
+    "Why did the judge say he rejected the bail request?",  # "he" = the judge
+    "why did the judge say he rejected the bail request",
+    "When did NATO say its troops would leave?",
+    "when did nato say its troops would leave",
+    "When did the union say its members would strike?",
+    "Who said he would resign?",
+    "Why did lavrov say he was disappointed?",  # a lower-case name is still a name
+    "What did the treaty ban and when did that treaty end?",
+    "Who was in Geneva and what did he do there?",
+    "What did Biden and Putin say they would do?",
+    "What happened this year?",
+    "Is it true that NATO will expand?",
+    "Who signed the treaty?",
+])
+def test_standalone_by_the_parse(question):
+    assert not is_followup(question)
+
+
+def test_how_many_planes_did_they_send_is_not_about_the_planes():
+    refs = open_references("How many planes did they each send?")
+    assert [(r.word, r.kind) for r in refs] == [("they", "group")]
