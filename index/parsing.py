@@ -590,11 +590,6 @@ class _Analysis:
                     return
             self._set(cue, None, None, None, None, "unnamed" if low not in ("i",) else "none")
             return
-        # a description with a name in apposition: "The shadow health secretary, Tom Aldridge, said"
-        appos = next((c for c in subj.rights if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
-        if subj.pos_ == "NOUN" and appos is not None:
-            self._proper(cue, appos, base, via="appositive", desc=subj)
-            return
         if subj.pos_ == "PROPN" or subj.ent_type_ in ("PERSON", "ORG", "GPE"):
             if cue.desc is not None:
                 self._proper(cue, subj, base, via="appositive", desc=cue.desc)
@@ -660,11 +655,12 @@ class _Analysis:
         det = next((c for c in noun.children if c.dep_ in ("det", "poss")), None)
         definite = det is not None and det.lower_ in ("the", "this", "that", "its", "his", "her", "their")
         plural = noun.tag_ in ("NNS", "NNPS")
-        # "the transport authority Sytral" / "the association VNO": a proper name next to the noun
+        # a name in apposition ("The shadow health secretary, Tom Aldridge, said"; "The developer, Vinci,
+        # said") or next to the noun ("the association VNO")
         proper = next((c for c in noun.children if c.dep_ in ("appos", "compound") and c.pos_ == "PROPN"
                        and c.i > noun.i), None)
         if proper is not None:
-            self._proper(cue, proper, base, via="organisation", desc=noun)
+            self._proper(cue, proper, base, via="appositive", desc=noun)
             return
         if not definite or plural:
             self._set(cue, None, None, None, None, "unnamed")  # "a German diplomat", "officials", "analysts"

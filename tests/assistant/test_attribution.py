@@ -72,3 +72,42 @@ def test_a_speech_verb_inside_a_quote_never_becomes_a_speaker_for_a_later_pronou
     text = "Sergey Lavrov spoke to RT. “This time, as President Vladimir Putin has said, we want guarantees,” he said."
     q = quotations(text)
     assert len(q) == 1 and q[0].speaker.name == "Sergey Lavrov"
+
+
+def test_an_appositive_title_and_how_the_speaker_was_found():
+    text = "\"This is a disgrace,\" protester Claire Moreau shouted as the mayor left the building."
+    (q,) = quotations(text)
+    assert q.speaker.name == "Claire Moreau" and q.speaker.kind == "person" and q.speaker.role == "protester"
+    assert q.how in ("named_subject", "appositive") and q.found_by == "parse"
+    assert q.reason == "attribution after the quotation" and text[q.cue_start:q.cue_end].endswith("shouted")
+
+
+def test_an_organisation_speaks_in_a_statement():
+    text = "The developer, Vinci, said in a statement it \"acted within the law at every stage.\""
+    (q,) = quotations(text)
+    assert (q.speaker.name, q.speaker.kind, q.how) == ("Vinci", "institution", "organisation")
+
+
+def test_an_official_who_asked_not_to_be_named_stays_unnamed():
+    text = ("Mayor Anna Weber opened the bridge. \"We will reopen the road,\" an official who asked not to be named "
+            "said.")
+    (q,) = quotations(text)
+    assert q.speaker is None and q.how == "unnamed" and q.reason == "the source is not named"
+    assert speaker(text, text.index("\"We"), len(text)) is None
+
+
+def test_reported_speech_is_the_speakers_statement():
+    text = "Opposition leader Marc Dubois said his group would ask the regional court to review the costs."
+    assert speaker(text, 0, len(text)) == "Marc Dubois"
+
+
+def test_pattern_title_case_headline_where_the_parse_is_silent():
+    # the parser reads "Ryabkov Affirms" as one proper noun: no verb of saying, no speaker
+    from index.parsing import parse_article
+
+    text = _seed("004")
+    at = text.index("‘Results Are Immediately Needed’")
+    parsed = [q for q in parse_article(text).quotations if q.start == at]
+    assert parsed and parsed[0].speaker is None and parsed[0].how == "none"
+    q = next(q for q in quotations(text) if q.start == at)
+    assert q.speaker.name == "Sergey Ryabkov" and q.found_by == "pattern"
