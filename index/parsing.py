@@ -270,6 +270,7 @@ class Mention:
     end: int
     label: str
     text: str
+    subject: bool = False  # the subject of its clause (the likelier antecedent of a later "he"/"she")
 
 
 @dataclass(frozen=True)
@@ -341,6 +342,9 @@ _HONORIFICS = frozenset("mr mrs ms dr sir dame".split())
 # an institution that "the" makes definite without naming it first ("according to the police")
 UNIQUE_INSTITUTIONS = frozenset("police government kremlin pentagon army military navy parliament senate congress "
                                 "presidency cabinet cabinet-office".split())
+# "the company" with no company named before: the last organisation named
+GENERIC_ORG_NOUNS = frozenset("company firm group carrier airline retailer manufacturer developer operator insurer "
+                              "lender business corporation conglomerate startup club team".split())
 _MASC = frozenset("he him his himself".split())
 _FEM = frozenset("she her hers herself".split())
 _ORG_PRONOUNS = frozenset("it its they them their we".split())
@@ -444,7 +448,7 @@ class _Analysis:
                 name = re.sub(r"[’']s$", "", self.text[s:e])
                 if self.quoted(s):
                     continue
-                out.append(Mention(s, s + len(name), ent.label_, name))
+                out.append(Mention(s, s + len(name), ent.label_, name, ent.root.dep_ in ("nsubj", "nsubjpass")))
         return out
 
     @staticmethod
@@ -614,7 +618,8 @@ class _Analysis:
         label = tok.ent_type_
         full = self.canonical_person(name)
         role = self._np_role(base, desc, tok) if desc is not None else self._role(base, tok, toks)
-        if full is not None or label == "PERSON" or (name.split()[-1] in self.surnames and self._personal(name)):
+        aged = any(c.dep_ == "appos" and (c.pos_ == "NUM" or c.lemma_.lower() in PERSON_NOUNS) for c in tok.children)
+        if full is not None or label == "PERSON" or aged or (name.split()[-1] in self.surnames and self._personal(name)):
             if full is not None and full != name:
                 m = next(m for m in self.full_names if m.text == full)
                 s, e, name = m.start, m.end, full
@@ -662,6 +667,10 @@ class _Analysis:
         if proper is not None:
             self._proper(cue, proper, base, via="appositive", desc=noun)
             return
+        if det is None and lemma in UNIQUE_INSTITUTIONS:  # "Police said"
+            s, e = base + noun.left_edge.idx, base + noun.idx + len(noun.text)
+            self._set(cue, self.text[s:e], s, e, "organisation", "organisation")
+            return
         if not definite or plural:
             self._set(cue, None, None, None, None, "unnamed")  # "a German diplomat", "officials", "analysts"
             return
@@ -695,8 +704,8 @@ class _Analysis:
             c = in_para[-1]
             return c.speaker, c.speaker_start, c.speaker_end, "person"
         named = [m for m in self.mentions if m.label == "PERSON" and p_start <= m.start < pos]
-        if named:
-            m = named[-1]
+        if named:  # the last subject among them, else the last named ("Merkel met Macron. ... she said")
+            m = next((m for m in reversed(named) if m.subject), named[-1])
             full = self.canonical_person(m.text) or m.text
             fm = next((f for f in self.full_names if f.text == full), m)
             return full, fm.start, fm.end, "person"
@@ -769,6 +778,15 @@ class _Analysis:
                     s, e = base + name[0].idx, base + name[-1].idx + len(name[-1].text)
                     if best is None or s >= best[0]:
                         best = (s, self.text[s:e], s, e)
+        if best is None and lemma in GENERIC_ORG_NOUNS:
+            # "Acme Corp said ... the company said": the last organisation named before, in this paragraph
+            # or the one before it
+            p_start, _ = self.paragraph(pos)
+            prev_start, _ = self.paragraph(max(0, p_start - 2))
+            orgs = [m for m in self.mentions if m.label == "ORG" and prev_start <= m.start < pos]
+            if orgs:
+                m = orgs[-1]
+                best = (m.start, m.text, m.start, m.end)
         if best is None:
             return None
         _, name, s, e = best

@@ -168,3 +168,16 @@ def test_a_missing_model_is_one_clear_error(monkeypatch):
     with pytest.raises(ParserModelError) as e:
         parsing.pipeline()
     assert isinstance(e.value, ModelError) and "no_such_spacy_model" in str(e.value) and "\n" not in str(e.value)
+
+
+@pytest.mark.parametrize("text,needle,speaker,kind", [
+    ("Smith, 45, said the decision was \"unfair\".", "unfair", "Smith", "person"),  # an age: a person
+    ("Acme Corp said on Tuesday it would cut 500 jobs. \"This was a difficult decision,\" the company said.",
+     "difficult", "Acme Corp", "organisation"),  # "the company": the organisation just named
+    ("\"He was known to us,\" police said.", "known", "police", "organisation"),
+    ("Angela Merkel met Emmanuel Macron in Berlin. \"It was a good meeting,\" she said.", "good meeting",
+     "Angela Merkel", "person"),  # the subject before the object
+])
+def test_common_news_attributions(text, needle, speaker, kind):
+    q = _quote(text, needle)
+    assert (q.speaker, q.speaker_kind) == (speaker, kind)
