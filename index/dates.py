@@ -245,7 +245,7 @@ def clause_time(article: Article, start: int, end: int) -> tuple[str | None, str
         title = article.title
         in_title = title is not None and title.start is not None and title.end is not None and \
             title.start <= start < title.end
-        if verb.lemma in parsing.SPEECH_LEMMAS or in_title or verb.lemma in ("be", "have") and verb.aspect == "simple":
+        if verb.lemma in parsing.SPEECH_LEMMAS or in_title:
             return None, ""
         return "future", f"{said} is in the {label.replace('_', ' ')}, which news uses for what is scheduled"
     if read == "future":

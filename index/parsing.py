@@ -996,6 +996,19 @@ def _is_clause_head(t: Any) -> bool:
     return t.pos_ == "VERB" or (t.pos_ == "AUX" and t.dep_ not in ("aux", "auxpass"))
 
 
+def _matrix_if_before_subject(g: Any, t: Any) -> Any:
+    """A word the parser hung on a complement clause, though it stands before that clause's subject and no
+    "that" opens the clause before it, belongs to the verb above: in "Lavrov says on Monday he is ready",
+    "on Monday" is when he says it."""
+    if g.dep_ != "ccomp" or g.head.i >= t.i or t.i >= g.i:
+        return g
+    subj = next((c for c in g.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    mark = next((c for c in g.children if c.dep_ == "mark"), None)
+    if subj is not None and t.i < subj.i and (mark is None or mark.i > t.i) and _is_clause_head(g.head):
+        return g.head
+    return g
+
+
 def _verbs(docs: list[tuple[int, Any]]) -> list[Verb]:
     out = []
     for base, doc in docs:
@@ -1008,6 +1021,7 @@ def _verbs(docs: list[tuple[int, Any]]) -> list[Verb]:
                 g = g.head
             if not _is_clause_head(g) or nominal:
                 continue
+            g = _matrix_if_before_subject(g, t)
             ranges.setdefault(g.i, []).append((base + t.idx, base + t.idx + len(t.text)))
         for i, rs in ranges.items():
             v = doc[i]

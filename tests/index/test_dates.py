@@ -108,6 +108,8 @@ def test_relative_rules(text, iso, expect_start, expect_end):
     ("The strike, which began on Monday, ends on Friday.", "2022-01-19", "2022-01-21"),
     ("The plant opens in March.", "2021-09-09", "2022-03-01"),  # the March after, not the nearest
     ("The plant opens next week.", "2022-01-20", "2022-01-24"),
+    ("The vote is on Friday.", "2022-01-19", "2022-01-21"),
+    ("The suspect is due in court on Monday.", "2022-01-19", "2022-01-24"),
     # the past keeps the past
     ("Talks resumed on Monday.", "2022-01-20", "2022-01-17"),
     ("The ministers were meeting on Friday.", "2022-01-19", "2022-01-14"),
