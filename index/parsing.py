@@ -66,19 +66,33 @@ _nlp: Any = None
 _nouns: frozenset[str] = frozenset()
 
 
+class _NoTorchForThinc:
+    """An import hook that refuses `import torch` to thinc.compat alone (other importers, other threads, are
+    unaffected): thinc imports torch when it can, about 190 MB, and the small English pipeline runs on numpy."""
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
+        if fullname == "torch":
+            frame = sys._getframe(1)
+            while frame is not None:
+                if frame.f_globals.get("__name__") == "thinc.compat":
+                    raise ModuleNotFoundError("torch is not needed by the parser", name="torch")
+                frame = frame.f_back
+        return None
+
+
 def _import_spacy() -> Any:
-    """Import spaCy without letting thinc pull in torch (about 190 MB) when nothing else has loaded it:
-    the small English pipeline runs on numpy alone. A later `import torch` elsewhere works as usual."""
+    """Import spaCy without letting thinc pull in torch when nothing else has loaded it (a later `import
+    torch` elsewhere works as usual; where torch is loaded already, thinc shares it)."""
     if "torch" in sys.modules or "spacy" in sys.modules:
         import spacy
 
         return spacy
-    sys.modules["torch"] = None  # type: ignore[assignment]  # makes thinc's `import torch` fail fast
+    hook = _NoTorchForThinc()
+    sys.meta_path.insert(0, hook)
     try:
         import spacy
     finally:
-        if sys.modules.get("torch", 0) is None:
-            del sys.modules["torch"]
+        sys.meta_path.remove(hook)
     return spacy
 
 

@@ -181,3 +181,13 @@ def test_a_missing_model_is_one_clear_error(monkeypatch):
 def test_common_news_attributions(text, needle, speaker, kind):
     q = _quote(text, needle)
     assert (q.speaker, q.speaker_kind) == (speaker, kind)
+
+
+def test_loading_the_parser_does_not_load_torch():
+    import subprocess
+    import sys
+
+    code = ("import sys; from index import parsing; parsing.parse_question('Who said it?'); "
+            "assert 'torch' not in sys.modules, 'thinc imported torch'")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]
