@@ -329,8 +329,6 @@ SPEECH_LEMMAS = frozenset("""say tell add note stress insist explain warn remark
 affirm write claim emphasize emphasise reiterate recall urge reply answer comment confirm promise admit acknowledge
 complain concede predict caution assert vow report call describe shout testify respond deny state suggest observe
 mention maintain contend counter retort yell scream whisper protest allege tweet post continue ask estimate""".split())
-# verbs of saying whose object is no statement unless a quotation or clause follows ("called the plan ...")
-_NEEDS_COMPLEMENT = frozenset("call describe ask answer continue report post".split())
 _NOT_STATEMENTS = frozenset("ask call describe".split())  # their clause is a question or a name, not a claim
 TITLE_WORDS = frozenset("""mr mr. mrs mrs. ms ms. dr dr. prof prof. sen. rep. gov. gen. president minister secretary
 deputy prime vice chancellor ambassador mayor senator governor judge commissioner director professor chairman
@@ -340,7 +338,7 @@ agency committee bank party police army navy pentagon parliament senate congress
 company firm group federation organisation organization institute service secretariat presidency foundation board
 club association college university hospital fund trust society institution network alliance coalition movement
 campaign league church bureau centre center operator developer regulator watchdog airline carrier manufacturer
-insurer retailer bloc team prosecutor's mission delegation""".split())
+insurer retailer bloc team mission delegation""".split())
 PERSON_NOUNS = frozenset("""minister president spokesman spokeswoman spokesperson diplomat envoy official secretary
 chancellor ambassador negotiator chief head leader general senator governor mayor premier king queen pope director
 commander deputy analyst expert economist scientist professor lawyer attorney judge prosecutor farmer forecaster owner
@@ -350,8 +348,7 @@ chair lawmaker legislator politician protester protestor worker driver pilot eng
 editor author writer man woman person boy girl father mother son daughter husband wife brother sister victim
 survivor suspect defendant plaintiff mp mep councillor councilor sheriff inspector detective captain colonel
 lieutenant sergeant admiral marshal governor-general premier-elect citizen voter shopper commuter trader investor
-banker broker consultant strategist historian sociologist psychologist biologist physicist chemist doctor surgeon
-spokesman""".split())
+banker broker consultant strategist historian sociologist psychologist biologist physicist chemist surgeon""".split())
 _HONORIFICS = frozenset("mr mrs ms dr sir dame".split())
 # an institution that "the" makes definite without naming it first ("according to the police")
 UNIQUE_INSTITUTIONS = frozenset("police government kremlin pentagon army military navy parliament senate congress "
@@ -359,19 +356,12 @@ UNIQUE_INSTITUTIONS = frozenset("police government kremlin pentagon army militar
 # "the company" with no company named before: the last organisation named
 GENERIC_ORG_NOUNS = frozenset("company firm group carrier airline retailer manufacturer developer operator insurer "
                               "lender business corporation conglomerate startup club team".split())
-_MASC = frozenset("he him his himself".split())
-_FEM = frozenset("she her hers herself".split())
-_ORG_PRONOUNS = frozenset("it its they them their we".split())
 _MODALS = frozenset("can could may might must should ought".split())
 _FUTURE_AUX = frozenset("will shall 'll ’ll wo".split())
 _COND_AUX = frozenset("would 'd ’d".split())
 # an infinitive under these looks ahead ("plans to meet", "is due to sign", "is going to vote", "is to meet")
 LOOK_AHEAD = frozenset("plan expect schedule set due hope intend aim prepare go be promise vow pledge threaten "
                        "agree decide want seek propose".split())
-
-
-def _lower(t: Any) -> str:
-    return t.text.lower()
 
 
 # --- one article --------------------------------------------------------------------------------------
@@ -534,7 +524,7 @@ class _Analysis:
             if obj is None:
                 return None
             s, e = pos, base + obj.right_edge.idx + len(obj.right_edge.text)
-            return _Cue(tok, base, "accord", obj, s, e, how="according_to")
+            return _Cue(tok, base, "accord", obj, s, e)
         if tok.pos_ != "VERB" or tok.lemma_.lower() not in SPEECH_LEMMAS:
             return None
         if tok.lemma_ == "point" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children):
@@ -577,13 +567,9 @@ class _Analysis:
         return None
 
     def _resolve(self, cue: _Cue) -> None:
-        subj, base = cue.subject, cue.base
-        if cue.how == "according_to":
-            self._name(cue, subj, base)
-            if cue.how not in ("unnamed", "none"):
-                cue.how = "according_to"
-            return
-        self._name(cue, subj, base)
+        self._name(cue, cue.subject, cue.base)
+        if cue.lemma == "accord" and cue.how not in ("unnamed", "none"):
+            cue.how = "according_to"
 
     def _set(self, cue: _Cue, name: str | None, start: int | None, end: int | None, kind: str | None,
              how: str, role: tuple[str, int, int] | None = None) -> None:
@@ -642,9 +628,9 @@ class _Analysis:
             self._set(cue, name, s, e, "person", via, role)
             return
         # one proper word that names nobody in full: a company or a body ("Maersk said", "VNO said"),
-        # unless the article calls it Mr / Ms X
+        # unless the article calls it Mr / Ms X: then a person it names by surname only
         if re.search(rf"\b(?:Mr|Ms|Mrs|Dr)\.?\s+{re.escape(name)}\b", self.text):
-            self._set(cue, None, None, None, None, "none")
+            self._set(cue, name, s, e, "person", via, role)
             return
         how = "organisation" if via == "named_subject" or label in ("ORG", "GPE") or desc is not None else via
         if desc is not None and desc.lemma_.lower() in PERSON_NOUNS and label != "ORG":
@@ -672,7 +658,8 @@ class _Analysis:
     def _description(self, cue: _Cue, noun: Any, base: int) -> None:
         lemma = noun.lemma_.lower()
         det = next((c for c in noun.children if c.dep_ in ("det", "poss")), None)
-        definite = det is not None and det.lower_ in ("the", "this", "that", "its", "his", "her", "their")
+        # "the diplomat" points back; "his spokesman", "a diplomat", "officials" are someone unnamed
+        definite = det is not None and det.lower_ in ("the", "this", "that")
         plural = noun.tag_ in ("NNS", "NNPS")
         # a name in apposition ("The shadow health secretary, Tom Aldridge, said"; "The developer, Vinci,
         # said") or next to the noun ("the association VNO")
@@ -796,7 +783,7 @@ class _Analysis:
             # "Acme Corp said ... the company said": the last organisation named before, in this paragraph
             # or the one before it
             p_start, _ = self.paragraph(pos)
-            prev_start, _ = self.paragraph(max(0, p_start - 2))
+            prev_start = max((s for s, _ in self.paragraphs if s < p_start), default=p_start)
             orgs = [m for m in self.mentions if m.label == "ORG" and prev_start <= m.start < pos]
             if orgs:
                 m = orgs[-1]
@@ -838,13 +825,13 @@ class _Analysis:
                         break
             # "he said" parsed as a parataxis or clause hanging off the quotation's own verb
             for c in self.cues:
-                if c.verb.doc is doc and c.how != "according_to" and not (qs <= c.verb_start < qe):
+                if c.verb.doc is doc and c.lemma != "accord" and not (qs <= c.verb_start < qe):
                     h = c.verb.head
                     if h.i != c.verb.i and qs < base + h.idx < qe and c.verb.dep_ in ("parataxis", "ccomp", "advcl",
                                                                                       "conj"):
                         if best is None:
                             best = (99, c)
-                if c.how == "according_to" and c.verb.doc is doc and not (qs <= c.verb_start < qe):
+                if c.lemma == "accord" and c.verb.doc is doc and not (qs <= c.verb_start < qe):
                     h = c.verb.head
                     if qs < base + h.idx < qe and best is None:
                         best = (99, c)
@@ -929,7 +916,7 @@ class _Analysis:
             if c.order in used:
                 continue
             base = c.base
-            if c.how == "according_to" or c.lemma == "accord":
+            if c.lemma == "accord":
                 head = c.verb.head
                 inner = {t.i for t in c.verb.subtree}
                 clause = [t for t in head.subtree if t.i not in inner] if head.i != c.verb.i else []

@@ -56,6 +56,7 @@ def test_a_person_in_apposition_to_a_description():
     "Mayor Anna Weber spoke first. \"We will reopen the road,\" an official who asked not to be named said.",
     "\"As Chancellor Weber has said, we cannot pay,\" a German diplomat told Reuters.",
     "Officials said \"the bridge will reopen on Friday.\"",
+    "Mayor Anna Weber spoke. \"We are working on it,\" her spokesman said.",  # not the mayor herself
 ])
 def test_an_unnamed_source_stays_nobody(text):
     q = _quote(text, "\"")
