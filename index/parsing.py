@@ -27,9 +27,10 @@ lists and dicts, so an index can store it next to its articles):
   `clause_tense(parse, start, end)` says whether a date expression sits in a past, present or future
   clause.
 
-`article_parse(text)` computes a parse on demand and caches it (keyed by the text's sha256);
-`remember(text, parse)` puts a stored parse in that cache, so code that answers questions uses what
-the index stored and parses only what it lacks.
+`article_parse(text)` computes a parse on demand and caches it (keyed by the text's sha256); an index
+that stores parses registers a lookup with `add_source` (or puts one parse in the cache with
+`remember`), so code that answers questions uses what the index stored and parses only what it lacks;
+a stored parse of another text, parse version or model is not used.
 """
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable, Protocol
+from typing import Any, Callable, Iterable, Protocol
 
 from .embedding import ModelError
 
@@ -1103,18 +1104,38 @@ _cache: "OrderedDict[str, ArticleParse]" = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def remember(text: str, parse: ArticleParse) -> bool:
-    """Put a stored parse in the on-demand cache; False (and nothing kept) when it is not this text's, is
-    of another parse version or another model."""
+_sources: list[Callable[[str], "ArticleParse | dict[str, Any] | None"]] = []
+
+
+def usable(text: str, parse: ArticleParse) -> bool:
+    """Whether a stored parse is this text's, of this parse version and of the model loaded here."""
     if parse.text_sha256 != text_sha256(text) or parse.version != PARSE_VERSION:
         return False
     try:
-        if parse.model != model_id():
-            return False
+        return parse.model == model_id()
     except ParserModelError:
-        pass  # no parser here: a stored parse is all there is
+        return True  # no parser here: a stored parse is all there is
+
+
+def remember(text: str, parse: ArticleParse) -> bool:
+    """Put a stored parse in the on-demand cache; False (and nothing kept) when it is not usable."""
+    if not usable(text, parse):
+        return False
     _put(parse.text_sha256, parse)
     return True
+
+
+def add_source(lookup: Callable[[str], "ArticleParse | dict[str, Any] | None"]) -> None:
+    """Register where stored parses are: lookup(text_sha256) -> the stored parse (or its JSON), or None.
+    An index that stores parses registers its lookup when it opens; a parse it returns is used only
+    when usable for the text."""
+    if lookup not in _sources:
+        _sources.append(lookup)
+
+
+def remove_source(lookup: Callable[[str], "ArticleParse | dict[str, Any] | None"]) -> None:
+    if lookup in _sources:
+        _sources.remove(lookup)
 
 
 def _put(key: str, parse: ArticleParse) -> None:
@@ -1126,21 +1147,30 @@ def _put(key: str, parse: ArticleParse) -> None:
 
 
 def cached_parse(text: str) -> ArticleParse | None:
-    """The parse of text if one is cached or stored, without parsing."""
-    key = text_sha256(text)
-    with _cache_lock:
-        return _cache.get(key)
-
-
-def article_parse(text: str, sentences: Iterable[_HasSpan] | None = None) -> ArticleParse:
-    """The parse of an article: the stored / cached one, else computed now and cached."""
+    """The parse of text if one is cached or stored (a registered source), without parsing."""
     key = text_sha256(text)
     with _cache_lock:
         hit = _cache.get(key)
     if hit is not None:
         return hit
+    for lookup in list(_sources):
+        stored = lookup(key)
+        if stored is None:
+            continue
+        parse = stored if isinstance(stored, ArticleParse) else ArticleParse.from_json(stored)
+        if remember(text, parse):
+            return parse
+        log.debug("stored parse of %s not usable (model or version changed): parsing again", key[:12])
+    return None
+
+
+def article_parse(text: str, sentences: Iterable[_HasSpan] | None = None) -> ArticleParse:
+    """The parse of an article: the cached or stored one, else computed now and cached."""
+    hit = cached_parse(text)
+    if hit is not None:
+        return hit
     parse = parse_article(text, sentences)
-    _put(key, parse)
+    _put(parse.text_sha256, parse)
     return parse
 
 

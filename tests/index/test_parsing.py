@@ -192,3 +192,21 @@ def test_loading_the_parser_does_not_load_torch():
             "assert 'torch' not in sys.modules, 'thinc imported torch'")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-500:]
+
+
+def test_a_registered_source_of_stored_parses_is_read_before_parsing(monkeypatch):
+    text = "\"From the store,\" said Stored Person of Somewhere. A second sentence for the test."
+    stored = parse_article(text).to_json()
+    asked = []
+
+    def lookup(sha: str):
+        asked.append(sha)
+        return stored if sha == stored["text_sha256"] else None
+
+    parsing.add_source(lookup)
+    try:
+        monkeypatch.setattr(parsing, "parse_article", lambda *a, **k: pytest.fail("parsed although stored"))
+        got = article_parse(text)
+        assert got == ArticleParse.from_json(stored) and asked == [stored["text_sha256"]]
+    finally:
+        parsing.remove_source(lookup)
