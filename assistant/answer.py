@@ -121,6 +121,9 @@ class Answer:
     resolved_dates: tuple[ResolvedDate, ...] = ()  # the date expressions in the answer span (derived)
     groups: tuple[AnswerGroup, ...] = ()  # what each source says, side by side (assistant/sources.py)
     tier: Tier = Tier.ANSWERED
+    shape: str = "fact"  # assistant.shapes.Shape: said, who, event, why, when or fact
+    speaker: str | None = None  # said: whose words the answer is; who: whom the role describes
+    role: str | None = None  # the speaker's post as the article gives it
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

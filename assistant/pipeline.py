@@ -10,7 +10,7 @@ from index.dates import answer_dates
 from index.store_api import Filters, Store
 
 from .answer import Answer, AnswerCandidate, Citation, Passage, Tier
-from .attribution import speaker
+from .attribution import attribute, speaker
 from .calibration import Calibration, load_calibration
 from .conversation import Conversation, no_words_note, rewrite
 from .guard import clean_text, reader_note, with_language_note
@@ -20,6 +20,8 @@ from .readers.evidence import lexical_overlap
 from .retrieval import Retrieval, Retriever
 from .search import rerank_latest, with_latest_date
 from .settings import AskSettings, ReaderSettings
+from .shapes import (Routed, Shape, cap_tier, in_metadata, route, said, shape_tier, shaped_confidence, speaker_match,
+                     speaks_in, who_is)
 from .sources import group_answers
 
 log = logging.getLogger(__name__)
@@ -172,15 +174,33 @@ class Assistant:
         if not passages:
             answer = self._abstain(question, query, passages, 0.0, note or "No article matches the filters.")
             return Trace(question, query, retrieval, (), None, answer)
-        candidates = tuple(self.reader.read(question, query, passages[:n_read], self.store, retrieval.qvec))
+        routed = route(question)
+        if routed.shape is Shape.WHO and routed.describe:  # a description: the parse states it, not a span
+            shaped = self._shaped(routed, question, query, passages, filters, s, note)
+            if shaped is not None:
+                return Trace(question, query, retrieval, (), None, shaped)
+        candidates = tuple(c for c in self.reader.read(question, query, passages[:n_read], self.store, retrieval.qvec)
+                           if not in_metadata(self.store.articles[c.article_id], c.start, c.end, c.sentence_start,
+                                              c.sentence_end))
+        speaker_of_best = None
+        if routed.shape is Shape.SAID:
+            # the reader's span stands when its sentence gives words to the asked speaker; else X's quotations
+            fits, speaker_of_best = self._span_is_theirs(routed, candidates)
+            confident = fits and tier_of(self.confidence(features(candidates, retrieval, self.store, question)),
+                                         self.calibration, s) is Tier.ANSWERED
+            if not confident:
+                shaped = self._shaped(routed, question, query, passages, filters, s, note,
+                                      prefer=candidates[0] if fits else None)
+                if shaped is not None:
+                    return Trace(question, query, retrieval, (), None, shaped)
         if not candidates:
             return Trace(question, query, retrieval, (), None, self._abstain(question, query, passages, 0.0, note))
         best = candidates[0]
         feats = features(candidates, retrieval, self.store, question)
         confidence = self.confidence(feats)
-        tier = tier_of(confidence, self.calibration, s)
+        tier = cap_tier(tier_of(confidence, self.calibration, s), routed, question, best, self.store)
         if tier is Tier.ABSTAINED and s.abstain:
-            answer = self._abstain(question, query, passages, confidence, note)
+            answer = replace(self._abstain(question, query, passages, confidence, note), shape=routed.shape.value)
         else:
             answer = self._answer(question, query, best, passages, confidence, note)
             # sources side by side: the other retrieved passages of articles not read yet, read apart (a
@@ -189,10 +209,52 @@ class Assistant:
             read = {p.article_id for p in passages[:n_read]}
             others = [p for p in passages[n_read:s.top_k] if p.article_id not in read]
             more = self.reader.read(question, query, others, self.store, retrieval.qvec) if others else []
-            answer = replace(answer, tier=Tier.POSSIBLE if tier is Tier.ABSTAINED else tier,
+            if speaker_of_best is not None:
+                answer = replace(answer, speaker=speaker_of_best.name, role=speaker_of_best.role)
+            answer = replace(answer, tier=Tier.POSSIBLE if tier is Tier.ABSTAINED else tier, shape=routed.shape.value,
                              groups=group_answers(list(candidates) + list(more), self.store, question,
                                                   retrieval.qvec))
         return Trace(question, query, retrieval, candidates, feats, answer)
+
+    def _span_is_theirs(self, routed: Routed, candidates: tuple[AnswerCandidate, ...]):
+        """(whether the reader's best span is in words the asked speaker said, that speaker as the attribution
+        names them or None); its confidence is then the reader's, as for any span."""
+        if not candidates or not routed.who:
+            return False, None
+        best = candidates[0]
+        text = self.store.articles[best.article_id].text
+        who = attribute(text, best.sentence_start, best.sentence_end)
+        if who is not None and speaker_match(routed.who, who.name, who.role) >= 0.6:
+            return True, who
+        return speaks_in(text[best.sentence_start:best.sentence_end], routed.who), None
+
+    def _shaped(self, routed: Routed, question: str, query: str, passages: list[Passage], filters: Filters,
+                s: AskSettings, note: str | None, prefer: AnswerCandidate | None = None) -> Answer | None:
+        """A said or who-is question answered in its own shape, or None to read spans as for any question.
+        prefer: the reader's span in the asked speaker's words, kept when it is about the topic as much as
+        the best quotation is (its short span then stays the answer)."""
+        if routed.shape is Shape.SAID:
+            found = said(self.store, routed, filters, prefer=prefer)
+        elif routed.shape is Shape.WHO and routed.describe:
+            found = who_is(self.store, routed, passages, filters)
+        else:
+            return None
+        if found is None:
+            return None
+        confidence = shaped_confidence(routed.shape, found.evidence)
+        tier = shape_tier(routed.shape, confidence)
+        if tier is Tier.ABSTAINED and s.abstain:
+            return None  # the reader may still find it stated another way
+        article = self.store.articles[found.article_id]
+        spans = merge_spans([(found.article_id, found.sentence_start, found.sentence_end), *found.also])
+        citations = tuple(self.citation(i, aid, a, b) for i, (aid, a, b) in enumerate(spans, 1))
+        return Answer(question=question, query=query, answer=article.text[found.start:found.end],
+                      quote=article.text[found.sentence_start:found.sentence_end], confidence=confidence,
+                      abstained=False, citations=citations, answer_citation=1, answer_start=found.start,
+                      answer_end=found.end, note=note, tier=Tier.POSSIBLE if tier is Tier.ABSTAINED else tier,
+                      shape=routed.shape.value, speaker=found.speaker, role=found.role,
+                      resolved_dates=answer_dates(article, found.start, found.end, found.sentence_start,
+                                                  found.sentence_end))
 
     def _answer(self, question: str, query: str, best: AnswerCandidate, passages: list[Passage],
                 confidence: float, note: str | None) -> Answer:

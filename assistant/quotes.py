@@ -19,7 +19,7 @@ from index.bm25 import tokenize
 from index.duplicates import source_of
 from index.store_api import Store, idf
 
-from .attribution import quotations
+from .attribution import quotations, statements
 from .retrieval import Filters
 
 
@@ -45,6 +45,8 @@ class QuoteHit:
     title: str | None
     score: float
     copies: tuple[str, ...] = ()  # "Outlet (article id)" of reprints of this article, counted once
+    kind: str = "direct"  # "direct" (in quotation marks) or "reported" ("X said that ...")
+    how: str = "none"  # how the speaker was found (index.parsing): named_subject, appositive, pronoun_resolved, ...
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class _Entry:
     role: str | None
     kind: str | None
     reason: str
+    quote_kind: str = "direct"
+    how: str = "none"
 
 
 _CACHE: "weakref.WeakKeyDictionary[Store, list[_Entry]]" = weakref.WeakKeyDictionary()
@@ -91,13 +95,14 @@ def _entries(index: Store) -> list[_Entry]:
     out = []
     for aid, article in index.articles.items():
         sids = by_article.get(aid, [])
-        for q in quotations(article.text):
-            inside = tuple(i for i in sids if index.sentences[i].start < q.end and q.start < index.sentences[i].end)
-            if not inside:  # a quotation in excluded boilerplate
-                continue
-            sp = q.speaker
-            out.append(_Entry(aid, q.start, q.end, inside, sp.name if sp else None, sp.role if sp else None,
-                              sp.kind if sp else None, q.reason))
+        for kind, found in (("direct", quotations(article.text)), ("reported", statements(article.text))):
+            for q in found:
+                inside = tuple(i for i in sids if index.sentences[i].start < q.end and q.start < index.sentences[i].end)
+                if not inside:  # a quotation in excluded boilerplate
+                    continue
+                sp = q.speaker
+                out.append(_Entry(aid, q.start, q.end, inside, sp.name if sp else None, sp.role if sp else None,
+                                  sp.kind if sp else None, q.reason, kind, q.how))
     _CACHE[index] = out
     return out
 
@@ -117,10 +122,11 @@ def same_speaker(asked: str, name: str | None) -> bool:
 
 
 def search_quotes(index: Store, query: str, speaker: str | None = None, filters: Filters = Filters(),
-                  limit: int = 10, attributed_only: bool = True) -> list[QuoteHit]:
+                  limit: int = 10, attributed_only: bool = True, reported: bool = False) -> list[QuoteHit]:
     """Quotations matching the query (all of the speaker's when the query is empty), best first;
-    without a query, newest first."""
-    entries = [e for e in _entries(index) if filters.allows(index.articles[e.article_id])]
+    without a query, newest first. reported: reported statements ("X said that ...") count too."""
+    entries = [e for e in _entries(index) if filters.allows(index.articles[e.article_id])
+               and (reported or e.quote_kind == "direct")]
     if speaker:
         entries = [e for e in entries if same_speaker(speaker, e.speaker)]
     elif attributed_only:
@@ -173,7 +179,7 @@ def _hit(index: Store, e: _Entry, score: float, copies: dict[str, str]) -> Quote
                     speaker_kind=e.kind, reason=e.reason, outlet=a.outlet.value if a.outlet else None,
                     date=a.date.iso if a.date else None, dateline=a.dateline.value if a.dateline else None,
                     title=a.title.value if a.title else None, score=round(score, 4),
-                    copies=tuple(f"{_outlet(index, i)} ({i})" for i in sorted(family)))
+                    copies=tuple(f"{_outlet(index, i)} ({i})" for i in sorted(family)), kind=e.quote_kind, how=e.how)
 
 
 def _outlet(index: Store, article_id: str) -> str:
