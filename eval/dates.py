@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.build import prepare
+from index.prepare import prepare
 from index.dates import ResolvedDate, find_dates
 from index.loading import load_folder
 from index.model import Article
