@@ -66,6 +66,53 @@ def resolved_date_line(d) -> str:
     return f"“{d.text}” → {d.label} (derived: {d.reason}{base})"
 
 
+_PAST_OR_AHEAD = re.compile(r"looks ahead|speaks of the past")
+
+
+def _counted(d) -> str:
+    """How a date counted from the report's date was placed, in plain words ("the day of the report")."""
+    r = re.split(r";|\s\(", d.reason, maxsplit=1)[0].strip()
+    if d.kind in ("month_day", "month"):
+        where = ("the report's year" if "the report's year" in d.reason else
+                 "the year before the report's" if "before the report" in d.reason else
+                 "the year after the report's" if "after the report" in d.reason else "the year nearest the report")
+        return f"the year is not stated: most likely {where}"
+    r = r.split(":", 1)[0] if r.startswith("the night") else r
+    r = re.sub(r"^the report's own day(, a \w+)?$", "the day of the report", r)
+    r = re.sub(r"^the night before the report$", "the day before the report", r)
+    r = re.sub(r"^the (last|first) (\w+day) ", r"the \2 ", r)
+    r = re.sub(r"^the (day|week|month|year) (\w+) \1\(s\)", lambda m: f"{m.group(2)} {m.group(1)}"
+               f"{'' if m.group(2) in ('1', 'one') else 's'}", r)
+    r = re.sub(r"(\d+|\w+) (day|week|month|year)\(s\)", lambda m: f"{m.group(1)} {m.group(2)}"
+               f"{'' if m.group(1) in ('1', 'one') else 's'}", r)
+    r = r.replace("the report's date", "the report").replace(" (the date named before it)", "")
+    return ("most likely " + r) if _PAST_OR_AHEAD.search(d.reason) else r
+
+
+def date_plain(d) -> str:
+    """A resolved date as a person reads it, leading with the date and how sure it is:
+    "Monday 10 January 2022, the day of the report"; "Tuesday 8 December 1987, as the text states it"."""
+    if not d.resolved:
+        return d.label  # "15 January (year not stated)": says itself what is not known
+    if not d.derived_from:
+        return f"{d.label}, as the text states it"
+    return f"{d.label}, {_counted(d)}"
+
+
+def date_details_html(d) -> str:
+    """How the date was worked out, for whoever asks (a closed <details>), escaped."""
+    base = f"; counted from {display_date(d.derived_from)}" if d.derived_from else ""
+    return (f'<details class="nd-how"><summary>how this date was worked out</summary>'
+            f'<small>{html.escape(d.kind.replace("_", " "))}, {html.escape(d.precision)} precision; derived: '
+            f'{html.escape(d.reason)}{html.escape(base)}</small></details>')
+
+
+def date_line_html(d) -> str:
+    """A resolved date beside its verbatim expression, for the chat: plain words first, the derivation on demand."""
+    return (f'<small>“{html.escape(d.text)}” → <b>{html.escape(d.label)}</b>'
+            f'{html.escape(date_plain(d)[len(d.label):])}</small> {date_details_html(d)}')
+
+
 def answer_parts(ans: Answer) -> list[tuple[str, object]]:
     """What an Answer shows, in order, as (kind, value) pairs; the chat and the terminal format them."""
     parts: list[tuple[str, object]] = []
@@ -137,8 +184,10 @@ def answer_text(ans: Answer) -> str:
     return "\n".join(lines) + groups_text(ans)
 
 
-def article_html(article: Article, start: int | None = None, end: int | None = None, speaker: str | None = None) -> str:
-    """The whole article, escaped, with [start, end) highlighted (id "cited") and boilerplate greyed.
+def article_html(article: Article, start: int | None = None, end: int | None = None, speaker: str | None = None,
+                 note: str = "") -> str:
+    """The whole article, escaped, with [start, end) highlighted (id "cited") and boilerplate greyed; note is
+    HTML (already escaped) shown under the header: which answer and citation the panel shows, a correction.
 
     Built from the article's offsets, never re-typed: concatenating the pieces gives article.text.
     """
@@ -161,6 +210,7 @@ def article_html(article: Article, start: int | None = None, end: int | None = N
         text = text.replace('<mark class="nd-cited">', '<mark class="nd-cited" id="nd-cited">', 1)
     meta = []
     for label, value in (("Outlet", article.outlet and article.outlet.value),
+                         ("By", getattr(article, "author", None) and article.author.value),
                          ("Date", display_date(article.date.iso if article.date else None)),
                          ("Dateline", article.dateline and article.dateline.value), ("Speaker", speaker),
                          ("Article", article.id)):
@@ -171,8 +221,8 @@ def article_html(article: Article, start: int | None = None, end: int | None = N
         meta.append(f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">original article ↗</a>')
     title = html.escape(article.title.value if article.title else article.id)
     # the header sticks to the top of the scrolling panel, so the source stays named beside the passage
-    return (f'<div class="nd-article"><div class="nd-head"><h3>{title}</h3><p class="nd-meta">{" · ".join(meta)}</p></div>'
-            f'<div class="nd-text">{text}</div></div>')
+    return (f'<div class="nd-article"><div class="nd-head"><h3>{title}</h3><p class="nd-meta">{" · ".join(meta)}</p>'
+            f'{note}</div><div class="nd-text">{text}</div></div>')
 
 
 def history_text(content) -> str:
@@ -231,9 +281,11 @@ def timeline_html(tl) -> str:
             sent = (html.escape(e.sentence[:s]) + f'<mark class="nd-date">{html.escape(e.sentence[s:t])}</mark>'
                     + html.escape(e.sentence[t:]))
             cls = "nd-tl-dated" if e.date.resolved else "nd-tl-undated"
-            out.append(f'<li class="nd-tl-entry {cls}"><b class="nd-tl-date">{html.escape(e.date.label)}</b> '
-                       f'<span class="nd-meta">({html.escape(e.date.precision)}; derived: {html.escape(e.date.reason)})'
-                       f'</span><br>“{sent}”<br><span class="nd-meta">[{n}] {html.escape(e.outlet or "unknown outlet")} · '
+            how = date_plain(e.date)[len(e.date.label):].lstrip(", ")
+            out.append(f'<li class="nd-tl-entry {cls}"><b class="nd-tl-date">{html.escape(e.date.label)}</b>'
+                       + (f' <span class="nd-tl-how">{html.escape(how)}</span>' if how else "")
+                       + f' · {date_details_html(e.date)}'
+                       + f'<br>“{sent}”<br><span class="nd-meta">[{n}] {html.escape(e.outlet or "unknown outlet")} · '
                        f'{html.escape(display_date(e.published))} — {html.escape((e.title or e.article_id)[:90])}</span></li>')
         out.append("</ol>")
     return "".join(out) + "</div>"
@@ -251,24 +303,46 @@ def _support_line(s) -> str:
     return f"{where}{copy}"
 
 
-def groups_markdown(ans: Answer) -> str:
-    """The answer's groups under the main answer: each version with its outlets, dates and passage;
-    disagreements named. Empty when there is nothing to set side by side."""
+def shown_supports(g) -> list[tuple[int, object]]:
+    """The supports a group shows: one per article (its first), with their positions in g.supports."""
+    seen: set[str] = set()
+    out = []
+    for i, s in enumerate(g.supports):
+        if s.article_id not in seen:
+            seen.add(s.article_id)
+            out.append((i, s))
+    return out
+
+
+def sources_count(shown) -> str:
+    """"2 sources" (reprints apart: "1 source and 1 reprint"): what the list under it shows."""
+    n = sum(1 for _, s in shown if not s.copy_of)
+    copies = len(shown) - n
+    text = f"{n} source{'s' if n != 1 else ''}"
+    return text + (f" and {copies} reprint{'s' if copies != 1 else ''}" if copies else "")
+
+
+def groups_markdown(ans: Answer, pos: int | None = None) -> str:
+    """The answer's groups under the main answer: each version with the sources that state it, one line an
+    article, the count being the number of sources listed; with pos (the answer's place in the chat) each
+    source is a link that opens its sentence in the article panel. Disagreements named. Empty when there is
+    nothing to set side by side."""
     groups = getattr(ans, "groups", ()) or ()
     if ans.abstained or not groups:
         return ""
     conflict = any(g.conflicts_with for g in groups)
-    head = "**Sources disagree** — each version with its passage:" if conflict else "**What each source says:**"
+    head = "**Sources disagree** — each version with its sources:" if conflict else "**What each source says:**"
     lines = ["", "", "---", head]
-    for i, g in enumerate(groups):
-        n = f"{g.sources} independent source{'s' if g.sources != 1 else ''}"
+    for gi, g in enumerate(groups):
+        shown = shown_supports(g)
         tag = " *(the answer above)*" if g.main else ""
         vs = ", ".join(f"**{esc(groups[j].value)}**" for j in g.conflicts_with)
         against = f" — disagrees with {vs}" if vs else ""
-        lines.append(f"- **{esc(g.value)}**{tag} · {n}{against} <small>(derived: {esc(g.key)}, "
-                     f"{esc(g.reason)})</small>")
-        for s in g.supports:
-            lines.append(f"    - {esc(_support_line(s))} — {_marked_md(s.sentence, s.sentence_start, s.start, s.end)}")
+        lines.append(f"- **{esc(g.value)}**{tag} · {sources_count(shown)}{against}")
+        for si, s in shown:
+            where = esc(_support_line(s))
+            link = f"[{where}](#nd-src-{pos}-{gi}-{si})" if pos is not None else where
+            lines.append(f"    - {link} — {_marked_md(s.sentence, s.sentence_start, s.start, s.end)}")
     return "\n".join(lines)
 
 
