@@ -18,7 +18,7 @@ from assistant.guard import failure_message, is_failure
 from assistant.settings import AskSettings
 
 from .render import confidence_text as confidence_words
-from .render import citation_line, esc, groups_markdown, quoted, resolved_date_line
+from .render import citation_line, date_line_html, date_plain, display_date, esc, groups_markdown, quoted
 
 log = logging.getLogger(__name__)
 VERSION = 1
@@ -66,18 +66,70 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def extras_markdown(ans: Answer) -> str:
-    """What is derived from the answer, rendered once while the Answer is live (the stored turn keeps its
-    JSON): resolved dates beside their verbatim expressions, and the sources side by side."""
-    if ans.abstained:
+_CARRIED = re.compile(r"\s*\(([^()]*)\)\s*$")
+
+
+def _core(query: str) -> str:
+    """A query without the words carried over from the conversation (the trailing parentheses)."""
+    return _CARRIED.sub("", query or "").strip()
+
+
+def understood(ans: Answer, earlier: Answer | None = None) -> str:
+    """How a follow-up was understood, in readable words (plain text): the rewritten question when it reads
+    as one, the earlier question it follows, and the words carried over from it, labelled. Empty for a
+    question asked as it stands."""
+    if not ans.query or ans.query == ans.question:
         return ""
-    dates = "".join(f"\n<small>{esc(resolved_date_line(d))}</small>\n" for d in ans.resolved_dates)
-    return dates + groups_markdown(ans)
+    m = _CARRIED.search(ans.query)
+    core = _core(ans.query)
+    words = m.group(1).strip() if m else ""
+    before = _core(earlier.query or earlier.question) if earlier is not None else ""
+    parts = []
+    if core and core != ans.question.strip():
+        parts.append(f"Understood as “{core}”" + (f", a follow-up to “{before}”" if before else ""))
+    else:
+        parts.append(f"Understood as a follow-up to “{before}”" if before else "Understood as a follow-up")
+    if words:
+        answer = earlier.answer if earlier is not None and not earlier.abstained and earlier.answer else ""
+        if answer and words.endswith(answer) and words != answer:  # the earlier answer, carried as a whole
+            carried = ", ".join(words[: -len(answer)].split()) + f" and the answer “{answer}”"
+        elif answer and words == answer:
+            carried = f"the answer “{answer}”"
+        else:
+            carried = ", ".join(words.split())
+        parts.append(f"carried over: {carried}")
+    return " · ".join(parts)
 
 
-def answer_message(ans: Answer, pos: int, filters: str | None = None, extras: str = "") -> str:
-    """The chat message for an Answer: short answer, verbatim sentence, clickable [n] citations."""
+def changed_since(c, articles) -> str | None:
+    """Why a stored citation no longer matches the collection, or None when article.text[start:end] still
+    says what was quoted: "this article changed on 27 May 2024, 10:14 UTC since this answer"."""
+    if articles is None:
+        return None
+    a = articles.get(c.article_id)
+    if a is None:
+        return "this article is no longer in the collection"
+    if a.text[c.start:c.end] == c.text:
+        return None
+    when = getattr(a, "updated_at", None)
+    return f"this article changed on {display_date(when[:16])} UTC since this answer" if when else \
+        "this article changed since this answer"
+
+
+def _quoted_then(c) -> str:
+    text = _flat(c.text)
+    return text if len(text) <= 300 else text[:300].rsplit(" ", 1)[0] + "…"
+
+
+def answer_message(ans: Answer, pos: int, filters: str | None = None, earlier: Answer | None = None,
+                   nearest: dict | None = None, articles=None) -> str:
+    """The chat message for an Answer: short answer, verbatim sentence, clickable [n] citations. earlier is
+    the turn a follow-up was resolved from; nearest maps a refusal's citation number to the [start, end) of
+    its nearest sentence; articles (the collection's) checks every citation still quotes its article."""
     lines = []
+    changes = {c.number: changed_since(c, articles) for c in ans.citations}
+    if any(changes.values()):
+        lines.append("⚠️ *A cited article changed since this answer: the text quoted then is shown below.*\n")
     if ans.note:
         lines.append(f"*{esc(ans.note)}*\n")
     if ans.abstained:
@@ -94,34 +146,81 @@ def answer_message(ans: Answer, pos: int, filters: str | None = None, extras: st
             lines.append(f"**{esc(ans.answer)}** {_marker(pos, ans.answer_citation or 1)}\n")
         lines.append(f"> {esc(quoted(ans.quote or ''))} {_marker(pos, ans.answer_citation or 1)}\n")
         lines.append(f"*{esc(confidence_words(ans))}*\n")
-        if extras:
-            lines.append(extras + "\n")
+        for d in ans.resolved_dates:
+            lines.append(f"\n{date_line_html(d)}\n")
+        groups = groups_markdown(ans, pos)
+        if groups:
+            lines.append(groups + "\n")
+    first_of: dict[str, int] = {}
     for c in ans.citations:
         snippet = ""
         if ans.abstained:
-            text = _flat(c.text)
+            span = (nearest or {}).get(str(c.number))
+            if span and c.start <= span[0] < span[1] <= c.end:  # the sentence that came nearest
+                text = _flat(c.text[span[0] - c.start:span[1] - c.start])
+            else:
+                text = _flat(c.text)
             snippet = ": " + esc(quoted(text if len(text) <= 240 else text[:240].rsplit(" ", 1)[0] + "…"))
-        lines.append(f"- {_marker(pos, c.number)} {esc(citation_line(c))}{snippet}")
-    if ans.query and ans.query != ans.question:
-        lines.append(f"\n<small>Understood as: {esc(ans.query)}</small>")
+        same = first_of.setdefault(c.article_id, c.number)
+        source = esc(citation_line(c)) if same == c.number else f"same article as \\[{same}\\], another passage"
+        line = f"- {_marker(pos, c.number)} {source}{snippet}"
+        if changes[c.number]:
+            line += f"<br><small>⚠️ {esc(changes[c.number])}; the text quoted then: {esc(quoted(_quoted_then(c)))}</small>"
+        lines.append(line)
+    how = understood(ans, earlier)
+    if how:
+        lines.append(f"\n<small>{esc(how)}</small>")
     return "\n".join(lines)
 
 
-def turn_message(turn: dict, pos: int) -> str:
+def turn_message(turn: dict, pos: int, earlier: Answer | None = None, articles=None) -> str:
     if turn.get("error"):
         return f"*{esc(turn['error'])}*"
     ans = answer_of(turn)
-    return answer_message(ans, pos, turn.get("filters"), turn.get("extras", "")) if ans else \
+    return answer_message(ans, pos, turn.get("filters"), earlier, turn.get("nearest"), articles) if ans else \
         "*This answer could not be shown.*"
 
 
-def history(turns: list[dict]) -> list[dict]:
-    """The Chatbot's messages for the stored turns: the user's text as text, the answers as markdown."""
-    out = []
-    for pos, t in enumerate(turns):
-        out.append({"role": "user", "content": shown_question(t["question"], t.get("typed"))})
-        out.append({"role": "assistant", "content": turn_message(t, pos)})
+def earlier_turns(turns: list[dict]) -> list[Answer | None]:
+    """For each turn, the earlier answer a follow-up is resolved from: the last one asked in words."""
+    out, last = [], None
+    for t in turns:
+        out.append(last)
+        ans = answer_of(t)
+        if ans is not None and ans.query:
+            last = ans
     return out
+
+
+def history(turns: list[dict], articles=None) -> list[dict]:
+    """The Chatbot's messages for the stored turns: the user's text as text, the answers as markdown; with
+    the collection's articles, every citation is checked against the article as it is now."""
+    out = []
+    for pos, (t, earlier) in enumerate(zip(turns, earlier_turns(turns))):
+        out.append({"role": "user", "content": shown_question(t["question"], t.get("typed"))})
+        out.append({"role": "assistant", "content": turn_message(t, pos, earlier, articles)})
+    return out
+
+
+def nearest_sentences(store, ans: Answer) -> dict[str, list[int]]:
+    """For a refusal: each nearest passage's sentence that came nearest the query (by the sentence vectors
+    the retriever scores with), as {citation number: [start, end]}; empty when it cannot be worked out."""
+    if not ans.abstained or not ans.citations or store is None:
+        return {}
+    try:
+        qvec = store.embed_query(ans.query or ans.question)
+        out = {}
+        for c in ans.citations:
+            sids = sorted({i for ch in store.chunks if ch.article_id == c.article_id and ch.start < c.end
+                           and c.start < ch.end for i in ch.sentences})
+            sids = [i for i in sids if c.start <= store.sentences[i].start and store.sentences[i].end <= c.end]
+            if sids:
+                best = store.sentences[sids[int((store.sentence_vectors(sids) @ qvec).argmax())]]
+                out[str(c.number)] = [best.start, best.end]
+        return out
+    except Exception:  # a help for the reader, never a reason to lose the answer
+        log.exception("no nearest sentence")
+        return {}
 
 
 def respond(collection, question: Any, turns: list[dict], filters, filters_text: str | None = None,
@@ -133,7 +232,9 @@ def respond(collection, question: Any, turns: list[dict], filters, filters_text:
     try:
         ans = collection.ask(question, conversation_of(turns), filters, settings)
         turn = {"question": question, "answer": ans.to_json(), "error": None,
-                "filters": filters_text if filters_text and ans.abstained else None, "extras": extras_markdown(ans)}
+                "filters": filters_text if filters_text and ans.abstained else None}
+        if ans.abstained:
+            turn["nearest"] = nearest_sentences(getattr(collection, "store", None), ans)
     except ValueError as e:  # a bad filter, or answering failed (AnsweringError): its one line
         ans, turn = None, {"question": question, "answer": None, "error": str(e), "filters": None}
     except BaseException as e:  # never a dead session
@@ -145,41 +246,66 @@ def respond(collection, question: Any, turns: list[dict], filters, filters_text:
     return turns + [turn], ans
 
 
-def _md_text(text: str) -> str:
-    """Text for an exported Markdown file: markup shown, not run."""
-    return re.sub(r"([\\`*_\[\]#|<>])", r"\\\1", text)
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
 
 
-def export_markdown(turns: list[dict], only: int | None = None) -> str:
-    """The conversation (or one turn) as Markdown: question, answer, verbatim sentence, numbered citations
-    with outlet, date, dateline, speaker, article id, offsets and URL."""
+def source_markdown(c, articles=None) -> str:
+    """A citation for an exported file: outlet, byline, date, title and URL, as the article has them now
+    (the byline is the article's; a citation does not carry it)."""
+    a = articles.get(c.article_id) if articles is not None else None
+    author = a.author.value if a is not None and getattr(a, "author", None) else None
+    parts = [c.outlet or "unknown outlet"] + ([f"by {author}"] if author else []) + [display_date(c.date)]
+    if c.dateline:
+        parts.append(c.dateline)
+    if c.speaker:
+        parts.append(f"{c.speaker} speaking")
+    title = _one_line(c.title or c.article_id)
+    link = f" <{c.url}>" if c.url and re.match(r"https?://\S+$", c.url) else ""
+    return f"{', '.join(parts)}: “{title}”{link}"
+
+
+def _blockquote(text: str) -> list[str]:
+    """Verbatim text as a Markdown quotation, every line of it quoted."""
+    return [f"> {line}".rstrip() for line in text.strip().splitlines()]
+
+
+def export_markdown(turns: list[dict], only: int | None = None, articles=None) -> str:
+    """The conversation (or one turn) as Markdown: question, answer, the sentence word for word, numbered
+    citations with outlet, byline, date, title and URL (articles: the collection's, for the byline and to
+    say which article changed since the answer), the article id and offsets."""
     out = ["# newsdesk conversation", ""]
+    earlier = earlier_turns(turns)
     chosen = [(i, t) for i, t in enumerate(turns) if only is None or i == only]
     for i, t in chosen:
-        out += [f"## Q{i + 1}. {_md_text(t['question'][:SHOWN_QUESTION_CHARS])}", ""]
+        out += [f"## Q{i + 1}. {_one_line(t['question'][:SHOWN_QUESTION_CHARS])}", ""]
         ans = answer_of(t)
         if t.get("error") or ans is None:
-            out += [f"_{_md_text(t.get('error') or 'no answer')}_", ""]
+            out += [f"_{_one_line(t.get('error') or 'no answer')}_", ""]
             continue
-        if ans.query and ans.query != ans.question:
-            out += [f"Understood as: {_md_text(ans.query)}", ""]
+        how = understood(ans, earlier[i])
+        if how:
+            out += [how, ""]
         if ans.note:
-            out += [f"_{_md_text(ans.note)}_", ""]
+            out += [f"_{_one_line(ans.note)}_", ""]
         if ans.abstained:
             out += ["**The articles do not answer this question.** Nearest passages, not an answer:", ""]
         else:
             if ans.tier is Tier.POSSIBLE:
                 out += ["**Possible answer** (low confidence)", ""]
             if ans.answer:
-                out += [f"**Answer:** {_md_text(ans.answer)} [{ans.answer_citation or 1}]", ""]
-            out += [f"> {_md_text(quoted(ans.quote or ''))} [{ans.answer_citation or 1}]", "",
-                    f"_{confidence_words(ans)}_", ""]
+                out += [f"**Answer:** {_one_line(ans.answer)} [{ans.answer_citation or 1}]", ""]
+            out += _blockquote(f"{quoted(ans.quote or '')} [{ans.answer_citation or 1}]") + ["",
+                                                                                               f"_{confidence_words(ans)}_", ""]
+            out += [f"Date: “{d.text}” → {date_plain(d)}" for d in ans.resolved_dates] + \
+                ([""] if ans.resolved_dates else [])
         for c in ans.citations:
-            where = f"`{c.article_id}` characters {c.start}–{c.end}"
-            link = f" <{c.url}>" if c.url and re.match(r"https?://", c.url) else ""
-            out.append(f"[{c.number}] {_md_text(citation_line(c))} ({where}){link}")
-            if ans.abstained:
-                out.append(f"    > {_md_text(_flat(c.text))}")
+            out.append(f"[{c.number}] {source_markdown(c, articles)} (`{c.article_id}`, characters {c.start}–{c.end})")
+            changed = changed_since(c, articles)
+            if changed:
+                out.append(f"    ({changed}; the text quoted then follows)")
+            if ans.abstained or changed:
+                out += ["    " + line for line in _blockquote(c.text)]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
