@@ -3,6 +3,7 @@ a Sources tab (upload, remove) and an Evaluation tab."""
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
 import os
 import tempfile
@@ -25,6 +26,7 @@ from .render import (
     citation_label,
     display_date,
     history_text,
+    short_title,
     timeline_choice,
     timeline_html,
 )
@@ -42,21 +44,65 @@ mark.nd-cited { background: #ffe066; padding: 1px 0; }
 .nd-meta { color: #555; font-size: 0.9em; margin: 0; }
 .nd-hidden { display: none !important; }
 #nd-sources table { table-layout: auto; }
+.nd-which { margin: 2px 0 0; font-size: 0.85em; color: #555; }
+.nd-changed { margin: 4px 0 0; padding: 4px 8px; border-left: 3px solid #d9822b; background: #fff6e8; font-size: 0.9em; }
+details.nd-how { display: inline; font-size: 0.85em; color: #666; }
+details.nd-how summary { display: inline; cursor: pointer; text-decoration: underline dotted; list-style: none; }
+details.nd-how summary::-webkit-details-marker { display: none; }
+details.nd-how:not([open])::details-content { display: none; }  /* closed, it takes no line of its own */
+details.nd-how[open] { display: block; margin: 2px 0 6px 12px; }
+.nd-tl-how { color: #555; font-size: 0.9em; }
 """
 SCROLL_JS = "() => { setTimeout(() => { const m = document.getElementById('nd-cited'); if (m) m.scrollIntoView({block: 'center'}); }, 150); }"
-# A click on a [n] marker in an answer asks the server to open that citation (answer position and number).
+# after an answer: the panel's own scroll brings the highlight in view; the page and the chat stay where they are
+PANEL_SCROLL_JS = """() => { setTimeout(() => { const m = document.querySelector('#nd-panel #nd-cited');
+  const box = m && m.closest('.nd-article'); if (!box) return;
+  box.scrollTop += m.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3; }, 150); }"""
+# A click on a [n] marker in an answer asks the server to open that citation (answer position and number), a
+# click on a source under "What each source says" that source ("src-" answer position, group, support).
+# A new answer (or a restored conversation) is scrolled to where the newest answer starts, never to its end.
 HEAD = """<script>
 document.addEventListener('click', (ev) => {
-  const a = ev.target && ev.target.closest ? ev.target.closest('a[href^="#nd-cite-"]') : null;
+  const a = ev.target && ev.target.closest ? ev.target.closest('a[href^="#nd-cite-"], a[href^="#nd-src-"]') : null;
   if (!a) return;
   ev.preventDefault(); ev.stopPropagation();
   const box = document.querySelector('#nd-cite-req textarea, #nd-cite-req input');
   const go = document.querySelector('#nd-cite-go');
   if (!box || !go) return;
-  box.value = a.getAttribute('href').slice('#nd-cite-'.length) + '|' + Date.now();
+  const href = a.getAttribute('href');
+  box.value = (href.startsWith('#nd-src-') ? href.slice(4) : href.slice('#nd-cite-'.length)) + '|' + Date.now();
   box.dispatchEvent(new Event('input', {bubbles: true}));
   setTimeout(() => go.click(), 80);
 }, true);
+(() => {
+  let seen = 0, queued = false;
+  const scroller = (el, stop) => {
+    for (let e = el.parentElement; e && e !== stop; e = e.parentElement)
+      if (/(auto|scroll)/.test(getComputedStyle(e).overflowY) && e.scrollHeight > e.clientHeight) return e;
+    return null;
+  };
+  const toNewest = () => {
+    const chat = document.getElementById('nd-chat');
+    const bots = chat ? chat.querySelectorAll("[data-testid='bot']") : [];
+    if (!bots.length) return;
+    const bot = bots[bots.length - 1], box = scroller(bot, chat.parentElement);
+    if (!box) return;
+    const users = chat.querySelectorAll("[data-testid='user']"), user = users[users.length - 1];
+    const top = box.getBoundingClientRect().top;
+    let target = bot.getBoundingClientRect().top;
+    if (user) { const u = user.getBoundingClientRect().top; if (u < target && target - u < box.clientHeight / 3) target = u; }
+    box.scrollTop += target - top - 40;  // below the box's own buttons
+  };
+  const check = () => {
+    queued = false;
+    const chat = document.getElementById('nd-chat');
+    const n = chat ? chat.querySelectorAll("[data-testid='bot']").length : 0;
+    if (n > seen) for (const ms of [0, 120, 400, 900]) setTimeout(toNewest, ms);
+    seen = n;
+  };
+  new MutationObserver(() => { if (!queued) { queued = true; requestAnimationFrame(check); } })
+    .observe(document.documentElement, {childList: true, subtree: true});
+})();
 </script>"""
 SOURCE_COLUMNS = ["title", "outlet", "date", "dateline", "chunks", "origin", "id"]
 PANEL_EMPTY = "<p><i>Click a citation, or a [n] marker in an answer, to see the passage in its article.</i></p>"
@@ -98,6 +144,21 @@ def _examples(collection: Collection):
         return []
 
 
+_EXPORTS = Path(tempfile.gettempdir()) / "newsdesk-exports"
+
+
+def _export_file(text: str, name: str) -> str:
+    """The Markdown written once per content (a folder named by its hash), so a download keeps its name."""
+    folder = _EXPORTS / hashlib.sha256(text.encode()).hexdigest()[:20]
+    path = folder / name
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{name}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    return str(path)
+
+
 def build_app(collection: Collection, access: Access = Access(), storage_secret: str | None = None) -> gr.Blocks:
     examples = _examples(collection)
 
@@ -113,7 +174,7 @@ def build_app(collection: Collection, access: Access = Access(), storage_secret:
             with gr.Row():
                 with gr.Column(scale=3):
                     chatbot = gr.Chatbot(label="Conversation", height=460, elem_id="nd-chat", sanitize_html=True,
-                                         buttons=["copy", "copy_all"])
+                                         buttons=["copy", "copy_all"], autoscroll=False)  # HEAD scrolls it
                     with gr.Row():
                         box = gr.Textbox(placeholder="Ask about the articles…", show_label=False, scale=8,
                                          elem_id="nd-question", max_length=100_000)
@@ -140,11 +201,11 @@ def build_app(collection: Collection, access: Access = Access(), storage_secret:
                         example_buttons = []
                     with gr.Row():
                         new = gr.Button("New conversation", elem_id="nd-new")
-                        export_one = gr.Button("Export this answer (Markdown)", elem_id="nd-export-one")
-                        export_all = gr.Button("Export the conversation (Markdown)", elem_id="nd-export-all")
-                    export_file = gr.File(label="Markdown export", visible=False, elem_id="nd-export-file")
-                    export_text = gr.Textbox(label="Markdown (copy it with the button at the right)", lines=8,
-                                             visible=False, buttons=["copy"], elem_id="nd-export-text")
+                        # one click downloads the file: it is written after every answer
+                        export_one = gr.DownloadButton("Export this answer (Markdown)", elem_id="nd-export-one",
+                                                       interactive=False)
+                        export_all = gr.DownloadButton("Export the conversation (Markdown)", elem_id="nd-export-all",
+                                                       interactive=False)
                     with gr.Accordion("Events the articles report (dates stated in the text)", open=False):
                         with gr.Row():
                             ev_since = gr.Textbox(label="Events from (YYYY[-MM[-DD]])", elem_id="nd-ev-since")
@@ -256,12 +317,27 @@ def build_app(collection: Collection, access: Access = Access(), storage_secret:
             turns = _ask(history_text(message), stored_, k_, fusion_, weight_, outlets_, since_, until_, yearless_,
                          ev_since_, ev_until_)
             pos = len(turns) - 1
-            return chat.history(turns), "", {"version": chat.VERSION, "turns": turns}, _after(turns, pos), pos
+            return (chat.history(turns, collection.articles), "", {"version": chat.VERSION, "turns": turns},
+                    _after(turns, pos), pos)
+
+        def follow_newest(stored_, pos):
+            """After an answer (or a reload): the panel opens the newest answer's cited passage, its citation
+            checked in the list, and the export files are written for one click."""
+            turns = chat.turns_of(stored_)
+            ans = chat.answer_of(turns[pos]) if turns and pos is not None and 0 <= pos < len(turns) else None
+            if ans is None or not ans.citations:
+                note = f"<p><i>Answer {pos + 1} has no citation to open.</i></p>" if turns and pos is not None else ""
+                return (note + PANEL_EMPTY if turns else PANEL_EMPTY), gr.update(value=None), *_exports(turns, pos)
+            number = ans.citations[0].number if ans.abstained else (ans.answer_citation or ans.citations[0].number)
+            return _panel(turns, pos, number), gr.update(value=str(number)), *_exports(turns, pos)
 
         chat_inputs = [box, stored, k, fusion, weight, outlets, since, until, yearless, ev_since, ev_until]
         chat_outputs = [chatbot, box, stored, cites, shown]
-        ask.click(respond, chat_inputs, chat_outputs, api_name="ask")
-        box.submit(respond, chat_inputs, chat_outputs, api_visibility="private")
+        newest_outputs = [panel, cites, export_one, export_all]
+        for event in (ask.click(respond, chat_inputs, chat_outputs, api_name="ask"),
+                      box.submit(respond, chat_inputs, chat_outputs, api_visibility="private")):
+            event.then(follow_newest, [stored, shown], newest_outputs, api_visibility="private").then(
+                None, js=PANEL_SCROLL_JS)
 
         for button, ex in example_buttons:
             def ask_example(stored_, k_, fusion_, weight_, outlets_, since_, until_, yearless_, ev_since_, ev_until_,
@@ -273,32 +349,73 @@ def build_app(collection: Collection, access: Access = Access(), storage_secret:
                     stored_ = out[2]
                 return out
 
-            button.click(ask_example, chat_inputs[1:], chat_outputs, api_visibility="private")
+            button.click(ask_example, chat_inputs[1:], chat_outputs, api_visibility="private").then(
+                follow_newest, [stored, shown], newest_outputs, api_visibility="private").then(None, js=PANEL_SCROLL_JS)
 
-        def _panel(turns, pos, number):
+        def _panel(turns, pos, number, support: tuple[int, int] | None = None):
+            """The article of citation number (or of a source under "What each source says": support is
+            (group, support)) of the answer at pos, under a line saying which answer and citation it is."""
             ans = chat.answer_of(turns[pos]) if turns and pos is not None and 0 <= pos < len(turns) else None
-            c = next((c for c in ans.citations if str(c.number) == str(number)), None) if ans else None
+            if ans is None:
+                return PANEL_EMPTY
+            question = html.escape(short_title(turns[pos]["question"], 80))
+            if support is not None:
+                try:
+                    g = ans.groups[support[0]]
+                    sup = g.supports[support[1]]
+                except (IndexError, TypeError):
+                    return PANEL_EMPTY
+                article = collection.assistant.index.articles.get(sup.article_id)
+                if article is None:
+                    return "<p>That article is no longer in the collection.</p>"
+                which = (f'<p class="nd-which">Answer {pos + 1} (“{question}”) · a source for '
+                         f'“{html.escape(short_title(g.value, 60))}”</p>')
+                if article.text[sup.sentence_start:sup.sentence_end] != sup.sentence:
+                    return article_html(article, note=which + _changed_note(article, sup.sentence))
+                return article_html(article, sup.sentence_start, sup.sentence_end, note=which)
+            c = next((c for c in ans.citations if str(c.number) == str(number)), None)
             if c is None:
                 return PANEL_EMPTY
             article = collection.assistant.index.articles.get(c.article_id)
             if article is None:
                 return "<p>That article is no longer in the collection.</p>"
-            return article_html(article, c.start, c.end, speaker=c.speaker)
+            kind = "nearest passage, not an answer" if ans.abstained else "citation"
+            which = f'<p class="nd-which">Answer {pos + 1} (“{question}”) · {kind} [{c.number}]</p>'
+            if article.text[c.start:c.end] != c.text:  # changed since the answer: never highlight other words
+                return article_html(article, speaker=c.speaker, note=which + _changed_note(article, c.text))
+            start, end = c.start, c.end
+            near = (turns[pos].get("nearest") or {}).get(str(c.number)) if ans.abstained else None
+            if near and c.start <= near[0] < near[1] <= c.end:  # a refusal: the sentence that came nearest
+                start, end = near
+            return article_html(article, start, end, speaker=c.speaker, note=which)
+
+        def _changed_note(article, quoted_text: str) -> str:
+            when = f" on {html.escape(display_date(article.updated_at[:16]))} UTC" if article.updated_at else ""
+            return (f'<div class="nd-changed">⚠️ This article changed{when} since this answer. The text quoted '
+                    f'then: <q>{html.escape(quoted_text)}</q></div>')
 
         def open_citation(choice, stored_, pos):
             if not choice:
                 return gr.update()
             return _panel(chat.turns_of(stored_), pos, choice)
 
-        cites.change(open_citation, [cites, stored, shown], panel).then(None, js=SCROLL_JS)
+        # .input, not .change: the list is also set by the server (after an answer), which opens the panel itself
+        cites.input(open_citation, [cites, stored, shown], panel).then(None, js=SCROLL_JS)
 
         def open_marker(request, stored_):
+            """A [n] marker ("pos-n") or a source under "What each source says" ("src-pos-group-support")."""
+            parts = str(request).split("|")[0].split("-")
             try:
-                pos, number = (int(x) for x in str(request).split("|")[0].split("-"))
+                if parts[0] == "src":
+                    pos, group, support = (int(x) for x in parts[1:4])
+                else:
+                    pos, number = (int(x) for x in parts[:2])
             except ValueError:
                 return gr.update(), gr.update(), gr.update()
             turns = chat.turns_of(stored_)
             ans = chat.answer_of(turns[pos]) if 0 <= pos < len(turns) else None
+            if parts[0] == "src":
+                return _panel(turns, pos, None, (group, support)), gr.update(choices=_choices(ans), value=None), pos
             return _panel(turns, pos, number), gr.update(choices=_choices(ans), value=str(number)), pos
 
         cite_go.click(open_marker, [cite_req, stored], [panel, cites, shown],
@@ -308,32 +425,24 @@ def build_app(collection: Collection, access: Access = Access(), storage_secret:
             pos = evt.index // 2 if isinstance(evt.index, int) else evt.index[0] // 2
             turns = chat.turns_of(stored_)
             if not (0 <= pos < len(turns)):
-                return gr.update(), gr.update()
-            return _after(turns, pos), pos
+                return gr.update(), gr.update(), gr.update()
+            return _after(turns, pos), pos, _exports(turns, pos)[0]
 
-        chatbot.select(pick_message, [stored], [cites, shown])
+        chatbot.select(pick_message, [stored], [cites, shown, export_one])
 
         def reset():
-            return [], chat.empty(), gr.update(choices=[], value=None), None, PANEL_EMPTY, \
-                gr.update(visible=False, value=None), gr.update(visible=False, value="")
+            return [], chat.empty(), gr.update(choices=[], value=None), None, PANEL_EMPTY, *_exports([], None)
 
-        new.click(reset, None, [chatbot, stored, cites, shown, panel, export_file, export_text])
+        new.click(reset, None, [chatbot, stored, cites, shown, panel, export_one, export_all])
 
-        def export(stored_, pos, whole):
-            turns = chat.turns_of(stored_)
+        def _exports(turns, pos):
+            """The two export buttons, each holding its Markdown file (the answer at pos, the conversation)."""
             if not turns:
-                return gr.update(visible=False), gr.update(visible=True, value="Nothing to export yet: ask a question first.")
-            only = None if whole else (pos if pos is not None and 0 <= pos < len(turns) else len(turns) - 1)
-            text = chat.export_markdown(turns, only)
-            folder = Path(tempfile.mkdtemp(prefix="newsdesk-export-"))
-            path = folder / ("newsdesk-conversation.md" if whole else f"newsdesk-answer-{only + 1}.md")
-            path.write_text(text, encoding="utf-8")
-            return gr.update(visible=True, value=str(path)), gr.update(visible=True, value=text)
-
-        export_one.click(lambda s, p: export(s, p, False), [stored, shown], [export_file, export_text],
-                         api_visibility="private")
-        export_all.click(lambda s, p: export(s, p, True), [stored, shown], [export_file, export_text],
-                         api_visibility="private")
+                return gr.update(value=None, interactive=False), gr.update(value=None, interactive=False)
+            only = pos if pos is not None and 0 <= pos < len(turns) else len(turns) - 1
+            one = _export_file(chat.export_markdown(turns, only, collection.articles), f"newsdesk-answer-{only + 1}.md")
+            whole = _export_file(chat.export_markdown(turns, None, collection.articles), "newsdesk-conversation.md")
+            return gr.update(value=one, interactive=True), gr.update(value=whole, interactive=True)
 
         def add_files(files, request: gr.Request, progress=gr.Progress()):
             if not may_edit(request):
@@ -422,11 +531,12 @@ def build_app(collection: Collection, access: Access = Access(), storage_secret:
             note = (f"{who} Editors can add and remove articles." if role == "editor" else
                     f"{access.describe()}." if access.read_only or not access.users else
                     f"{who} Only editors can add or remove articles.")
-            return (chat.history(turns), _after(turns, pos), pos, _source_rows(collection),
+            return (chat.history(turns, collection.articles), _after(turns, pos), pos, _source_rows(collection),
                     gr.update(choices=collection.removable()), gr.update(choices=collection.outlets()),
                     gr.update(visible=role == "editor"), note)
 
-        app.load(restore, [stored], [chatbot, cites, shown, table, rm_choice, outlets, editor, role_note])
+        app.load(restore, [stored], [chatbot, cites, shown, table, rm_choice, outlets, editor, role_note]).then(
+            follow_newest, [stored, shown], newest_outputs, api_visibility="private").then(None, js=PANEL_SCROLL_JS)
     return app
 
 
