@@ -36,7 +36,7 @@ def test_answer_message_reads_well():
     assert "](#nd-cite-3-1)" in md and "](#nd-cite-3-2)" in md  # clickable markers
     assert "confidence 0." not in md and "High confidence" in md
     assert "““" not in md and "”\u201d" not in md  # the sentence's own quotation marks are not doubled
-    assert "Understood as: What did Ryabkov say? \\(talks)" in md or "Understood as: What did Ryabkov say?" in md
+    assert "Understood as “What did Ryabkov say?” · carried over: talks" in md  # readable, the carried words labelled
     title = re.search(r"MOSCOW · Ryabkov speaking — (.*)", md).group(1)
     assert title.endswith("T…")  # cut after a whole word
     abst = chat.answer_message(_answer(abstained=True, answer=None, quote=None), 0, filters="outlet TASS")
@@ -66,9 +66,9 @@ def test_turns_round_trip_and_export():
     assert len(chat.conversation_of(turns).turns) == 1
     assert chat.turns_of({"version": 99, "turns": turns}) == [] and chat.turns_of("garbage") == []
     md = chat.export_markdown(turns)
-    assert "\\<b\\>What\\</b\\>" in md and "**Answer:** We will not accept it [1]" in md
-    assert "[1] TASS · 25 January, year not stated · MOSCOW · Ryabkov speaking" in md
-    assert "<https://example.org/a>" in md and "`a` characters 0–40" in md
+    assert "## Q1. <b>What</b> did he say?" in md and "**Answer:** We will not accept it [1]" in md  # verbatim
+    assert "[1] TASS, 25 January, year not stated, MOSCOW, Ryabkov speaking: “" + "T " * 59 + "T”" in md
+    assert "<https://example.org/a>" in md and "(`a`, characters 0–40)" in md
     assert "Something went wrong" in md
     one = chat.export_markdown(turns, only=0)
     assert "Q1." in one and "Q2." not in one
@@ -149,3 +149,65 @@ def test_a_long_question_is_stored_short_and_shown_with_its_length():
     turns, _ = chat.respond(Desk(), "y" * 100_000, [], Filters())
     assert len(turns[0]["question"]) == chat.STORED_QUESTION_CHARS and turns[0]["typed"] == 100_000
     assert "99,400 more characters not shown" in chat.history(turns)[0]["content"]
+
+
+def test_followups_read_as_questions_with_the_carried_words_labelled():
+    first = _answer(question="How soon does Ryabkov want results?", query="How soon does Ryabkov want results?",
+                    answer="within a few weeks")
+    when = _answer(question="When?", query="When? (soon Ryabkov want results within a few weeks)")
+    line = chat.understood(when, first)
+    assert "(soon" not in line
+    assert line == ("Understood as a follow-up to “How soon does Ryabkov want results?” · carried over: soon, Ryabkov, "
+                    "want, results and the answer “within a few weeks”")
+    swap = _answer(question="And Lavrov?", query="How soon does Lavrov want results?")
+    assert chat.understood(swap, first) == ("Understood as “How soon does Lavrov want results?”, a follow-up to "
+                                            "“How soon does Ryabkov want results?”")
+    assert chat.understood(first) == ""  # asked as it stands
+    turns = [{"question": a.question, "answer": a.to_json(), "error": None, "filters": None} for a in (first, when)]
+    assert "a follow-up to “How soon does Ryabkov want results?”" in chat.history(turns)[3]["content"]
+
+
+def test_a_changed_article_is_flagged_with_the_text_quoted_then():
+    from index.model import Article
+
+    from dataclasses import replace
+
+    c1 = replace(_answer().citations[0], end=38)  # text[0:38] is the quoted sentence
+    ans = _answer(citations=(c1, _answer().citations[1]))
+    same = Article(id="a", text=c1.text + " More.", sha256="x")
+    assert chat.changed_since(c1, {"a": same}) is None
+    text = "“We will accept it,” Ryabkov said, the text now." + " " * 10
+    changed = Article(id="a", text=text, sha256="y", updated_at="2024-05-28T09:30:00+00:00")
+    assert chat.changed_since(c1, {"a": changed}) == "this article changed on 28 May 2024, 09:30 UTC since this answer"
+    assert chat.changed_since(c1, {}) == "this article is no longer in the collection"
+    md = chat.answer_message(ans, 0, articles={"a": changed, "b": Article(id="b", text="x" * 100, sha256="z")})
+    assert "A cited article changed since this answer" in md and "28 May 2024, 09:30 UTC since this answer" in md
+    assert "the text quoted then: “We will not accept it,” Ryabkov said." in md.replace("\\", "")
+    turns = [{"question": "q", "answer": ans.to_json(), "error": None, "filters": None}]
+    out = chat.export_markdown(turns, articles={"a": changed})
+    assert "(this article changed on 28 May 2024, 09:30 UTC since this answer; the text quoted then follows)" in out
+    assert "    > “We will not accept it,” Ryabkov said." in out
+
+
+def test_export_names_the_byline_and_quotes_word_for_word():
+    from index.model import Article, Field
+
+    quote = "It’s a question not of months [or] weeks. It’s *a* question_of days."
+    ans = _answer(quote=quote, answer="not of months [or] weeks")
+    art = Article(id="a", text=ans.citations[0].text, sha256="x", author=Field("Anna Keller"))
+    md = chat.export_markdown([{"question": "Months [or] weeks?", "answer": ans.to_json(), "error": None,
+                                "filters": None}], articles={"a": art})
+    assert "\\" not in md and "> “" + quote + "” [1]" in md and "**Answer:** not of months [or] weeks [1]" in md
+    assert "[1] TASS, by Anna Keller, 25 January, year not stated, MOSCOW, Ryabkov speaking: “T T" in md
+    assert "<https://example.org/a>" in md
+
+
+def test_a_refusal_quotes_its_nearest_sentence_and_a_second_passage_of_one_article_says_so():
+    ans = _answer(abstained=True, answer=None, quote=None)
+    c2 = ans.citations[1]
+    s = c2.text.index("Second")
+    md = chat.answer_message(ans, 0, nearest={"2": [c2.start + s, c2.end]})
+    item = [line for line in md.splitlines() if "#nd-cite-0-2" in line][0]
+    assert item.endswith(": “Second paragraph.”")
+    same = _answer(citations=(ans.citations[0], Citation(2, "a", 50, 60, "x", outlet="TASS")))
+    assert "same article as \\[1\\], another passage" in chat.answer_message(same, 0)

@@ -66,3 +66,30 @@ def test_cli_ask_timeline_and_eval_dates(tmp_path, seed_index_dir):
     assert bad.returncode == 2 and bad.stderr.startswith("newsdesk: error:") and len(bad.stderr.splitlines()) == 1
     e = newsdesk("eval", "dates", "--index", idx)
     assert e.returncode == 0 and "invented years: 0" in e.stdout and "| date answers (seed Q&A) |" in e.stdout
+
+
+def test_dates_lead_in_plain_words_with_the_derivation_on_demand():
+    from dataclasses import replace
+
+    from ui.render import date_line_html, date_plain
+
+    assert date_plain(MONDAY) == "Monday 10 January 2022, the day of the report"
+    full = replace(MONDAY, kind="full", reason="a full date: the text states day, month and year", derived_from=None)
+    assert date_plain(full) == "Monday 10 January 2022, as the text states it"
+    ahead = replace(MONDAY, reason="the first Monday after the report (the clause looks ahead: will)")
+    assert date_plain(ahead) == "Monday 10 January 2022, most likely the Monday after the report"
+    year = replace(MONDAY, kind="month_day", reason="month and day in the text, year not: the year before the report's, "
+                   "the latest before the report, as the clause speaks of the past")
+    assert date_plain(year).endswith("the year is not stated: most likely the year before the report's")
+    assert date_plain(replace(MONDAY, kind="ago", reason="3 day(s) before the report's date")).endswith(", 3 days before the report")
+    unknown = ResolvedDate("a", 0, 5, "Jan 15", "month_day", "day", None, None, "no year", "15 January (year not stated)")
+    assert date_plain(unknown) == "15 January (year not stated)"
+    h = date_line_html(MONDAY)
+    lead, details = h.split("<details", 1)
+    assert "derived" not in lead and "the day of the report" in lead
+    assert "derived: the report&#x27;s own day, a Monday; counted from 10 January 2022" in details
+    d = ResolvedDate("a", 6, 16, "October 20", "month_day", "day", None, None, "no year", "20 October (year not stated)",
+                     "--01-25", 10, 20)
+    tl = timeline_html(Timeline("INF", (TimelineEntry(replace(MONDAY, start=3, end=12), "a", 0, 30, "He on Monday said",
+                                                      "TASS", "2022-01-10", "T", 0.9),), (TimelineEntry(d, "a", 0, 30, "x", "TASS", None, "T", 0.5),)))
+    assert "derived:" not in tl.split("<details")[0] and "the day of the report" in tl and tl.count("<details") == 2

@@ -57,3 +57,19 @@ def test_groups_and_quote_cards_escape_article_text():
                    "attribution after the quotation", "TASS", "2022-01-10", "GENEVA", "T", 1.0)
     html_ = quotes_html([hit])
     assert "<i>" not in html_ and "&lt;i&gt;" in html_ and "Deputy &lt;Minister&gt;" in html_
+
+
+def test_groups_count_the_sources_they_show_and_link_each_one():
+    from assistant.sources import AnswerGroup, Support
+    from ui.render import groups_markdown
+
+    a1 = Support("a", 4, 6, "17", 0, 20, "the 17 died", "AP", "2025-05-06", 0.5)
+    a2 = Support("a", 30, 32, "17", 26, 40, "again 17 dead", "AP", "2025-05-06", 0.4)  # the same article again
+    b = Support("b", 0, 2, "17", 0, 10, "17 dead", "Reuters", "2025-05-06", 0.4)
+    c = Support("c", 0, 2, "17", 0, 10, "17 dead", "Wire", "2025-05-06", 0.4, copy_of="b")
+    ans = Answer("q", "q", "17", "s", 0.8, False, groups=(AnswerGroup("17", "number", "17", "same", 2, ("AP", "Reuters"),
+                                                                     (a1, a2, b, c), main=True),))
+    md = groups_markdown(ans, pos=3)
+    assert "· 2 sources and 1 reprint" in md and "independent" not in md
+    assert md.count("](#nd-src-3-0-") == 3 and "#nd-src-3-0-1" not in md  # one line an article
+    assert "reprint of b, counted once" in md
