@@ -87,13 +87,14 @@ def test_followups_are_resolved_and_shown(page):
     ask(page, "Who said that the United States and Russia could restore agreements on intermediate and "
               "shorter-range missiles in Europe?", 1)
     text = ask(page, "Where was he when he said it?", 2)
-    assert "none to search" not in text and "Understood as: Where was" in text
-    assert "restore" in text.split("Understood as:")[1]
+    assert "none to search" not in text and "Understood as “Where was" in text
+    assert "a follow-up to “Who said that" in text and "restore" in text.split("carried over:")[1]
     shot_at(page, 1, "16-3a-where-was-he-when-he-said-it")
     text = ask(page, "When was the INF Treaty signed?", 3)  # names its own subject: left alone
     assert "Understood as" not in text and "December 8, 1987" in text
     text = ask(page, "And when did it enter into force?", 4)
-    assert "June 1, 1988" in text and "Understood as: And when did it enter into force? (INF Treaty signed)" in text
+    assert "June 1, 1988" in text and "Understood as a follow-up to “When was the INF Treaty signed?”" in text
+    assert "carried over: INF, Treaty, signed" in text
     shot(page, "16-3-follow-ups")
 
 
@@ -236,13 +237,12 @@ def test_conversation_survives_reload_and_new_tab_and_exports(page):
     text = ask(other, "Who is Russia's Foreign Minister?", 3)  # and it goes on from there
     assert "Understood as" not in text
     other.close()
-    page.click("#nd-export-all")
-    box = page.locator("#nd-export-text textarea")
-    box.wait_for(timeout=30_000)
-    md = box.input_value()
+    with page.expect_download(timeout=30_000) as dl:  # one click, one Markdown file
+        page.click("#nd-export-all")
+    md = Path(dl.value.path()).read_text(encoding="utf-8")
+    assert dl.value.suggested_filename == "newsdesk-conversation.md"
     assert "## Q1. When was the INF Treaty signed?" in md and "**Answer:** December 8, 1987 [1]" in md
-    assert "[1] TASS · 25 January, year not stated · MOSCOW" in md and "characters" in md
-    assert page.locator("#nd-export-file a").count() >= 1  # the .md file to download
+    assert "[1] TASS, 25 January, year not stated, MOSCOW" in md and "characters" in md
     shot(page, "16-5-restored-and-exported")
     page.click("#nd-new")
     page.wait_for_timeout(500)
