@@ -268,7 +268,7 @@ class FolderWriter:
         chunks = [Chunk(c.article_id, c.start, c.end, c.text, tuple(int(new_sid[j]) for j in c.sentences))
                   for c in (previous.chunks[i] for i in c_rows)]
         return Kept(articles, [previous.sentences[i] for i in s_rows], chunks, sigs,
-                    (np.array(s_rows, np.int64), np.array(c_rows, np.int64)))
+                    (np.array(s_rows, np.int64), np.array(c_rows, np.int64)), [previous.parses[i] for i in a_rows])
 
     def write(self, manifest: dict, previous: Snapshot | None, kept: Kept, new: Processed, signatures: np.ndarray,
               near: dict, appending: bool, settings: BuildSettings, progress: bool) -> tuple[str, str]:
@@ -297,6 +297,7 @@ class FolderWriter:
         full = dict(manifest, faiss={"chunks": kind}, articles={a.id: a.sha256 for a in articles},
                     near_duplicates=near)
         full["counts"] = dict(manifest["counts"], bm25_terms=len(bm25.vocab))
+        parses = kept.parses + (new.parses or [None] * len(new.articles))
         snap = Snapshot(full, articles, kept.sentences + new.sentences, kept.chunks + new.chunks, chunk_index,
-                        sent_vecs, bm25, signatures)
+                        sent_vecs, bm25, signatures, parses)
         return write_snapshot(self.root, snap).name, kind

@@ -6,7 +6,7 @@ so a store writes them the same way.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -16,7 +16,7 @@ from tqdm import tqdm
 from .embedding import Embedder
 from .loading import LoadResult, RawDocument, load_folder
 from .model import Article, Chunk, Sentence
-from .prepare import split_article
+from .prepare import parse_json, split_article
 from .settings import BuildSettings
 
 
@@ -29,6 +29,7 @@ class Processed:
     chunks: list[Chunk]
     chunk_vecs: np.ndarray
     sent_vecs: np.ndarray
+    parses: list[dict | None] = field(default_factory=list)  # each article's stored parse (prepare.parse_json)
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Kept:
     chunks: list[Chunk]
     signatures: np.ndarray
     vectors: Any = None
+    parses: list[dict | None] = field(default_factory=list)  # the kept articles' stored parses, in their order
 
 
 class Engine(Protocol):
@@ -86,15 +88,16 @@ class LocalEngine:
 
     def process(self, docs: list[RawDocument], first_sentence: int, settings: BuildSettings,
                 embedder: Embedder | None, progress: bool) -> Processed:
-        articles, sentences, chunks = [], [], []
+        articles, sentences, chunks, parses = [], [], [], []
         for doc in docs:
             article, sents, chs = split_article(doc, settings)
             chunks += shift(chs, first_sentence + len(sentences))
             sentences += sents
             articles.append(article)
+            parses.append(parse_json(article, sents))
         chunk_vecs = embed_texts([c.text for c in chunks], embedder, progress, "chunks")
         sent_vecs = embed_texts([s.text for s in sentences], embedder, progress, "sentences", np.float16)
-        return Processed(articles, sentences, chunks, chunk_vecs, sent_vecs)
+        return Processed(articles, sentences, chunks, chunk_vecs, sent_vecs, parses)
 
 
     def stop(self) -> None:

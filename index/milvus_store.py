@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from . import parsing
 from .bm25 import STOPWORDS, tokenize
 from .duplicates import NUM_PERM
 from .embedding import Embedder, load_embedder
@@ -273,8 +274,10 @@ class _Articles(Mapping):
                                  output_fields=["part", "body"])
         if not rows:
             raise KeyError(article_id)
-        body = "".join(r["body"] for r in sorted(rows, key=lambda r: r["part"]))
-        article = Article.from_json(json.loads(body))
+        body = json.loads("".join(r["body"] for r in sorted(rows, key=lambda r: r["part"])))
+        article = Article.from_json(body)
+        if body.get("parse"):  # the stored parse: answering reads it instead of parsing the article again
+            parsing.remember(article.text, parsing.ArticleParse.from_json(body["parse"]))
         self.cache.put(article_id, article)
         return article
 
@@ -343,6 +346,13 @@ class MilvusStore:
                                 ["article_id", "copy_of"], 'part == 0 and copy_of != ""')
             self._copies = {r["article_id"]: r["copy_of"] for r in rows}
         return self._copies
+
+    def parse_json(self, article_id: str) -> dict | None:
+        """The stored parse of an article (its JSON), or None."""
+        rows = self.client.query(self.names["articles"], filter=f"article_id == {json.dumps(article_id, ensure_ascii=False)}",
+                                 output_fields=["part", "body"])
+        body = json.loads("".join(r["body"] for r in sorted(rows, key=lambda r: r["part"]))) if rows else {}
+        return body.get("parse")
 
     def signatures(self, article_ids: list[str]) -> np.ndarray:
         """The near-duplicate signatures of these articles, in this order."""
@@ -532,9 +542,12 @@ def _meta_schema():
 _ZERO2 = [0.0, 0.0]
 
 
-def _article_rows(articles: list[Article], signatures: np.ndarray, copies: dict[str, str]) -> Iterator[dict]:
+def _article_rows(articles: list[Article], signatures: np.ndarray, copies: dict[str, str],
+                  parses: list[dict | None]) -> Iterator[dict]:
     for position, a in enumerate(articles):
-        body = json.dumps(a.to_json(), ensure_ascii=False)
+        stored = a.to_json()
+        stored["parse"] = parses[position] if position < len(parses) else None  # read back by _Articles
+        body = json.dumps(stored, ensure_ascii=False)
         for part, at in enumerate(range(0, len(body), TEXT_PART_CHARS)):
             first = part == 0
             yield {"key": f"{a.id}#{part}", "article_id": a.id, "part": part, "position": position,
@@ -568,7 +581,8 @@ def doc_freqs(chunks: Iterable[Chunk]) -> Counter:
 
 def write_version(config: MilvusConfig, manifest: dict, articles: list[Article], sentences: list[Sentence],
                   chunks: list[Chunk], chunk_vecs: np.ndarray, sent_vecs: np.ndarray, settings: BuildSettings,
-                  progress: bool = False, signatures: np.ndarray | None = None, copies: dict[str, str] | None = None) -> int:
+                  progress: bool = False, signatures: np.ndarray | None = None, copies: dict[str, str] | None = None,
+                  parses: list[dict | None] | None = None) -> int:
     """Write a whole index as a new version, switch the manifest to it, drop the old one; the version."""
     from tqdm import tqdm
 
@@ -589,7 +603,7 @@ def write_version(config: MilvusConfig, manifest: dict, articles: list[Article],
               disable=not progress) as bar:
         if signatures is None:
             signatures = np.zeros((len(articles), NUM_PERM), np.uint32)
-        for part, rows in (("articles", _article_rows(articles, signatures, copies or {})),
+        for part, rows in (("articles", _article_rows(articles, signatures, copies or {}, parses or [])),
                            ("chunks", _chunk_rows(chunks, chunk_vecs, by_id)),
                            ("sentences", _sentence_rows(sentences, sent_vecs)),
                            ("terms", ({"key": t, "df": n, "v": _ZERO2} for t, n in df.items() if len(t) <= MAX_TERM_CHARS))):
@@ -701,7 +715,7 @@ class MilvusWriter:
         chunks = [Chunk(r["article_id"], int(r["start_char"]), int(r["end_char"]), r["text"],
                         tuple(new_sid[int(s)] for s in r["sentences"])) for r in c_rows]
         chunk_vecs = np.array([r["dense"] for r in c_rows], np.float32).reshape(len(c_rows), dim)
-        return Kept(articles, sentences, chunks, sigs, (chunk_vecs, sent_vecs))
+        return Kept(articles, sentences, chunks, sigs, (chunk_vecs, sent_vecs), [previous.parse_json(i) for i in order])
 
     def write(self, manifest: dict, previous, kept, new, signatures: np.ndarray, near: dict, appending: bool,
               settings: BuildSettings, progress: bool) -> tuple[str, str]:
@@ -715,7 +729,8 @@ class MilvusWriter:
         version = write_version(self.config, manifest, kept.articles + new.articles, kept.sentences + new.sentences,
                                 kept.chunks + new.chunks, np.concatenate([chunk_vecs, new.chunk_vecs]),
                                 np.concatenate([sent_vecs, np.asarray(new.sent_vecs, np.float16)]), settings,
-                                progress, signatures=signatures, copies=copies)
+                                progress, signatures=signatures, copies=copies,
+                                parses=kept.parses + (new.parses or [None] * len(new.articles)))
         return f"{self.config.name} v{version}", read_manifest(self.config.connect(), self.config.name)["dense_index"]
 
 

@@ -1,12 +1,14 @@
 """NewsIndex: the embedded FAISS + BM25 folder as a Store (index.store_api), the default engine."""
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import faiss
 import numpy as np
 
+from . import parsing
 from .duplicates import copies_of
 from .embedding import Embedder, load_embedder
 from .model import Article, Chunk, Sentence
@@ -29,6 +31,17 @@ def top_positive(scores: np.ndarray, n: int) -> np.ndarray:
     return part[np.lexsort((part, -scores[part]))]
 
 
+class _ParseLookup:
+    """parsing's lookup for one open index, holding it weakly: a replaced index is freed, and says nothing."""
+
+    def __init__(self, ref):
+        self.ref = ref
+
+    def __call__(self, text_sha256: str) -> dict | None:
+        index = self.ref()
+        return index.stored_parse(text_sha256) if index is not None else None
+
+
 class NewsIndex:
     """The articles, sentences and chunks of an index folder, its FAISS and BM25 indexes, and the embedder."""
 
@@ -49,6 +62,20 @@ class NewsIndex:
         self._article_of_chunk = np.array([c.article_id for c in snap.chunks], dtype=object)
         self._last_bm25: tuple[tuple[str, ...], np.ndarray] | None = None
         self.copies: Mapping[str, str] = copies_of(snap.manifest)  # near-duplicate reprint -> its original
+        self.parses = snap.parses
+        self._parse_rows: dict[str, int] | None = None
+        self._lookup = _ParseLookup(weakref.ref(self))
+        parsing.add_source(self._lookup)  # answering reads the stored parse instead of parsing again
+
+    def __del__(self):
+        parsing.remove_source(getattr(self, "_lookup", None))
+
+    def stored_parse(self, text_sha256: str) -> dict | None:
+        """The stored parse of the article whose text has this sha256 (index/parsing.py), or None."""
+        if self._parse_rows is None:
+            self._parse_rows = {parsing.text_sha256(a.text): i for i, a in enumerate(self.articles.values())}
+        row = self._parse_rows.get(text_sha256)
+        return self.parses[row] if row is not None else None
 
     # --- Store ---
     def embed_query(self, text: str) -> np.ndarray:

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import asdict
 
 from . import cleaning, metadata, splitting, web
 from .loading import RawDocument
 from .model import Article, Chunk, Sentence
 from .settings import BuildSettings
+
+log = logging.getLogger(__name__)
 
 
 def article_hash(doc: RawDocument) -> str:
@@ -37,6 +40,25 @@ def prepare(doc: RawDocument, settings: BuildSettings) -> tuple[Article, list[Se
                       excluded=excluded, **meta)
     sentences = splitting.make_sentences(doc.id, doc.text, lines, max_chars=2 * settings.chunk_chars)
     return article, sentences
+
+
+_NO_PARSER: list[str] = []  # the reason, once: a build without spaCy stores no parses and says so once
+
+
+def parse_json(article: Article, sentences: list[Sentence]) -> dict | None:
+    """The dependency parse of an article as the index stores it (index/parsing.py): quotations with their
+    speakers, verbs with tense, named entities. None where the parser is not installed (answering then
+    parses on demand, or reads quotations without speakers)."""
+    from .parsing import ParserModelError, parse_article
+
+    if _NO_PARSER:
+        return None
+    try:
+        return parse_article(article.text, sentences).to_json()
+    except ParserModelError as e:
+        _NO_PARSER.append(str(e))
+        log.warning("no parses stored: %s", e)
+        return None
 
 
 def split_article(doc: RawDocument, settings: BuildSettings) -> tuple[Article, list[Sentence], list[Chunk]]:

@@ -23,7 +23,7 @@ from .environment import OFFLINE_ENV
 from .errors import BuildError, MissingPath
 from .loading import LoadResult, RawDocument, _iter_files, _read_file, first_of_each_id
 from .model import Article, Chunk, Sentence
-from .prepare import split_article
+from .prepare import parse_json, split_article
 from .settings import BuildSettings
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ def read_file(row: dict) -> list[dict]:
 def prepare_row(row: dict, settings: dict) -> dict:
     """Clean, split and chunk stage: a document -> its article, sentences and chunks (sentence ids local)."""
     article, sents, chunks = split_article(RawDocument.from_json(json.loads(row["doc"])), BuildSettings(**settings))
-    return {"pos": row["pos"], "article": json.dumps(article.to_json()),
+    return {"pos": row["pos"], "article": json.dumps(article.to_json()), "parse": json.dumps(parse_json(article, sents)),
             "sentences": json.dumps([[s.start, s.end] for s in sents]),
             "chunks": json.dumps([[c.start, c.end, list(c.sentences)] for c in chunks])}
 
@@ -188,8 +188,9 @@ class RayEngine:
             vectors = vectors_ds.take_all()
         finally:
             self.stop()
-        articles, sentences, chunks, c_base, s_base = [], [], [], [], []
+        articles, sentences, chunks, c_base, s_base, parses = [], [], [], [], [], []
         for row in prepared:
+            parses.append(json.loads(row["parse"]))
             article = Article.from_json(json.loads(row["article"]))
             s_base.append(len(sentences))
             c_base.append(len(chunks))
@@ -206,4 +207,4 @@ class RayEngine:
                 chunk_vecs[c_base[v["pos"]] + v["i"]] = v["vector"]
             else:
                 sent_vecs[s_base[v["pos"]] + v["i"]] = v["vector"]
-        return Processed(articles, sentences, chunks, chunk_vecs, sent_vecs)
+        return Processed(articles, sentences, chunks, chunk_vecs, sent_vecs, parses)

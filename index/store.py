@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,11 +29,14 @@ from .bm25 import SparseBM25
 from .errors import NewsdeskError
 from .model import Article, Chunk, Sentence
 
-FORMAT_VERSION = 3  # 3: article_minhash.npy, so that growing an index signs only its new articles
+# 3: article_minhash.npy, so that growing an index signs only its new articles; 4: parses.jsonl, each
+# article's dependency parse (quotations with speakers, verbs with tense), read one at a time
+FORMAT_VERSION = 4
 _JSONL = ("articles.jsonl", "sentences.jsonl", "chunks.jsonl")
 _FAISS = ("chunks.faiss",)
 _VECTORS = "sentence_vectors.npy"
 _SIGNATURES = "article_minhash.npy"
+_PARSES, _PARSE_OFFSETS = "parses.jsonl", "parse_offsets.npy"
 # efSearch 512: recall@10 by id 0.999 at 100k vectors (1.34 ms a query) and, with the denser graph
 # below, 0.986 at 1M (1.69 ms); `newsdesk bench --search-only`, eval/results/search-only.json
 HNSW_EF_SEARCH = 512
@@ -109,6 +113,32 @@ class Snapshot:
     sentence_vectors: np.ndarray  # float16, one unit vector per sentence
     bm25: SparseBM25
     article_signatures: np.ndarray  # uint32, one MinHash row per article (index/duplicates.signatures)
+    parses: "Sequence[dict | None]" = ()  # each article's stored parse (StoredParses when read back)
+
+
+class StoredParses(Sequence):
+    """The parses of a version's articles, one JSON line each, read on demand by byte offset (a parse is
+    bigger than its article's metadata, and answering needs a few at a time). The file stays open, so an
+    index that is serving keeps reading its own version after a rebuild has replaced it (as FAISS's
+    memory map does)."""
+
+    def __init__(self, folder: Path, offsets: np.ndarray):
+        self.offsets = offsets
+        self._fd = os.open(folder / _PARSES, os.O_RDONLY)
+
+    def __del__(self):
+        fd = getattr(self, "_fd", None)
+        if fd is not None:
+            os.close(fd)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        a, b = int(self.offsets[i]), int(self.offsets[i + 1])
+        return orjson.loads(os.pread(self._fd, b - a, a))
 
 
 def write_snapshot(root: Path, snap: Snapshot) -> Path:
@@ -123,8 +153,13 @@ def write_snapshot(root: Path, snap: Snapshot) -> Path:
     faiss.write_index(snap.chunk_index, str(tmp / "chunks.faiss"))
     np.save(tmp / _VECTORS, np.asarray(snap.sentence_vectors, np.float16))
     np.save(tmp / _SIGNATURES, np.asarray(snap.article_signatures, np.uint32))
+    parses = list(snap.parses) if len(snap.parses) else [None] * len(snap.articles)
+    lines = [orjson.dumps(p, option=orjson.OPT_APPEND_NEWLINE) for p in parses]
+    with open(tmp / _PARSES, "wb") as f:
+        f.writelines(lines)
+    np.save(tmp / _PARSE_OFFSETS, np.concatenate([[0], np.cumsum([len(x) for x in lines])]).astype(np.int64))
     snap.bm25.save(tmp)
-    names = list(_JSONL) + list(_FAISS) + [_VECTORS, _SIGNATURES] + list(SparseBM25.FILES)
+    names = list(_JSONL) + list(_FAISS) + [_VECTORS, _SIGNATURES, _PARSES, _PARSE_OFFSETS] + list(SparseBM25.FILES)
     manifest = dict(snap.manifest, format_version=FORMAT_VERSION, files={n: sha256_file(tmp / n) for n in names})
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
     for name in names + ["manifest.json"]:
@@ -178,7 +213,8 @@ def read_snapshot(root: Path, expect_model: str | None = None, writable: bool = 
             raise IndexUnreadable(f"the index at {root} is damaged: {name} is missing; rebuild it")
         if sha256_file(path) != digest:
             raise IndexUnreadable(f"the index at {root} is damaged: {name} does not match its manifest hash; rebuild it")
-    if set(manifest.get("files", {})) != set(_JSONL) | set(_FAISS) | {_VECTORS, _SIGNATURES} | set(SparseBM25.FILES):
+    if set(manifest.get("files", {})) != set(_JSONL) | set(_FAISS) | {_VECTORS, _SIGNATURES, _PARSES, _PARSE_OFFSETS} \
+            | set(SparseBM25.FILES):
         raise IndexUnreadable(f"the index at {root} is damaged: its manifest does not list the expected files; rebuild it")
     try:
         articles = [Article.from_json(d) for d in _read_jsonl(version / "articles.jsonl")]
@@ -188,12 +224,13 @@ def read_snapshot(root: Path, expect_model: str | None = None, writable: bool = 
         chunk_index = _read_faiss(version / "chunks.faiss", writable)
         sentence_vectors = np.load(version / _VECTORS, mmap_mode="r", allow_pickle=False)
         signatures = np.load(version / _SIGNATURES, allow_pickle=False)
+        parses = StoredParses(version, np.load(version / _PARSE_OFFSETS, allow_pickle=False))
         bm25 = SparseBM25.load(version)
     except (KeyError, ValueError, TypeError, RuntimeError, OSError) as e:
         raise IndexUnreadable(f"the index at {root} is damaged ({type(e).__name__}); rebuild it") from None
     counts = manifest.get("counts", {})
     if (len(articles), len(sentences), len(chunks)) != (counts.get("articles"), counts.get("sentences"), counts.get("chunks")) \
             or chunk_index.ntotal != len(chunks) or sentence_vectors.shape[0] != len(sentences) \
-            or bm25.n_docs != len(chunks) or signatures.shape[0] != len(articles):
+            or bm25.n_docs != len(chunks) or signatures.shape[0] != len(articles) or len(parses) != len(articles):
         raise IndexUnreadable(f"the index at {root} is damaged: its files disagree with the manifest counts; rebuild it")
-    return Snapshot(manifest, articles, sentences, chunks, chunk_index, sentence_vectors, bm25, signatures)
+    return Snapshot(manifest, articles, sentences, chunks, chunk_index, sentence_vectors, bm25, signatures, parses)

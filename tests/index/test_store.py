@@ -223,3 +223,25 @@ def test_the_hnsw_graph_grows_denser_for_a_million_vectors():
     vecs = np.random.default_rng(0).normal(size=(300, 8)).astype(np.float32)
     index, kind = make_faiss(vecs, exact_max=100)
     assert kind == "hnsw" and index.hnsw.efConstruction == 80 and index.ntotal == 300
+
+
+def test_parses_are_stored_at_build_and_read_back_instead_of_parsing(tmp_path, seeds_copy, fake_settings, monkeypatch):
+    """Format 4: each article's dependency parse is written by the one writer (parses.jsonl) and answering
+    reads it from the open index; nothing is parsed again, and a growth keeps the stored parses."""
+    from index import parsing
+    from index.embedding import FakeEmbedder
+    from index.newsindex import NewsIndex
+
+    build_index([seeds_copy], tmp_path / "idx", fake_settings, FakeEmbedder())
+    snap = read_snapshot(tmp_path / "idx")
+    assert len(snap.parses) == len(snap.articles) and all(p and p["quotations"] for p in snap.parses[:2])
+    index = NewsIndex(tmp_path / "idx", FakeEmbedder())
+    parsing._cache.clear()
+    monkeypatch.setattr(parsing, "_run", lambda *a, **k: (_ for _ in ()).throw(AssertionError("parsed again")))
+    for a in index.articles.values():
+        parse = parsing.article_parse(a.text)
+        assert parse.text_sha256 == parsing.text_sha256(a.text)
+    (seeds_copy / "extra.txt").write_text("Arctic talks\n\nOSLO, February 3. /TASS/. Norway and Russia met.\n")
+    monkeypatch.undo()
+    report = build_index([seeds_copy], tmp_path / "idx", fake_settings, FakeEmbedder())
+    assert report.embedded and read_snapshot(tmp_path / "idx").parses[:5] == snap.parses[:5]
