@@ -15,7 +15,7 @@ from assistant.conversation import Conversation
 from assistant.pipeline import Assistant
 from assistant.qtypes import TYPES
 from assistant.retrieval import article_ranking
-from index.build import build_index
+from index.build import build_index, is_current
 from index.embedding import Embedder
 from index.place import Place
 from index.settings import BuildSettings
@@ -41,8 +41,8 @@ def cached_index(dataset: Dataset, settings: BuildSettings, embedder: Embedder, 
                           ).encode()).hexdigest()[:16]
     folder = cache / f"{dataset.name}-{key}"
     root = folder / "index"
-    if not (root / "CURRENT").is_file():
-        docs = write_documents(dataset, folder / "documents")
+    docs = write_documents(dataset, folder / "documents")
+    if not is_current([docs], root, settings):  # new, or of an older index format: (re)built
         build_index([docs], root, settings, embedder, progress=False)
     return root
 
