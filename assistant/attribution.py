@@ -139,22 +139,62 @@ def statements(article_text: str) -> tuple[Quote, ...]:
     return _all(article_text)[1]
 
 
-def attribute(article_text: str, start: int, end: int) -> Speaker | None:
-    """The speaker of the span [start, end): the speaker of the first quotation it overlaps, else of
-    reported speech in it ("Ryabkov said that ..."); None when it attributes nothing."""
+SURE = ("named_subject", "appositive", "organisation", "according_to")  # how a sure speaker was found
+
+
+def attribution(article_text: str, start: int, end: int) -> Quote | None:
+    """The quotation or reported statement that attributes the span [start, end): the first quotation it
+    overlaps, else the first reported speech whose attribution lies in it ("Ryabkov said that ..."); None
+    when it attributes nothing. Its speaker is None where the article names nobody (an unnamed source)."""
     for q in quotations(article_text):
         if q.start < end and start < q.end:
-            if q.speaker is not None:
-                return q.speaker
-            if q.how == "unnamed":
-                return None
+            if q.speaker is not None or q.how == "unnamed":
+                return q
     for q in statements(article_text):
         if q.cue_start is not None and start <= q.cue_start and q.cue_end <= end and q.speaker is not None:
-            return q.speaker
+            return q
     return None
 
 
-def speaker(article_text: str, start: int, end: int) -> str | None:
-    """The name of whoever speaks in article_text[start:end], or None."""
-    s = attribute(article_text, start, end)
+def attribute(article_text: str, start: int, end: int) -> Speaker | None:
+    """The speaker of the span [start, end): the speaker of the first quotation it overlaps, else of
+    reported speech in it ("Ryabkov said that ..."); None when it attributes nothing."""
+    q = attribution(article_text, start, end)
+    return q.speaker if q is not None else None
+
+
+def names_someone(article_text: str, s: Speaker) -> bool:
+    """Whether a speaker's name names a person or an institution as a whole: never a place ("Washington",
+    a GPE to the parse; a dateline's city), never a fragment ("former Soviet Union and the United": a
+    lower-case word, or a named entity cut in two)."""
+    name = s.name.strip()
+    if not name or not (name[0].isupper() or name[0].isdigit()) or re.search(r"\s(?:and|or|&)\s", name):
+        return False
+    line_start = article_text.rfind("\n", 0, s.start) + 1
+    if name.isupper() and not article_text[line_start:s.start].strip() and article_text[s.end:s.end + 1] == ",":
+        return False  # a dateline ("ALPENA, Mich., Aug 22 - ..."): where the report was filed
+    for m in article_parse(article_text).mentions:
+        if not (m.start < s.end and s.start < m.end):
+            continue
+        if (s.start <= m.start and s.end < m.end) or (m.start < s.start and m.end < s.end):
+            return False  # a name cut in two: "... and the United" (States)
+        if m.label == "GPE" and m.start <= s.start and s.end <= m.end and s.kind != "person":
+            return False  # a place
+    return True
+
+
+def sure_speaker(article_text: str, start: int, end: int) -> Speaker | None:
+    """The speaker of [start, end) when the attribution is sure: named as the subject of a verb of saying, in
+    apposition, as an organisation, or "according to" it, and naming a person or an institution (never a
+    place, never a fragment); None otherwise (a pronoun resolved, an unnamed source, nobody)."""
+    q = attribution(article_text, start, end)
+    if q is None or q.speaker is None or q.how not in SURE or not names_someone(article_text, q.speaker):
+        return None
+    return q.speaker
+
+
+def speaker(article_text: str, start: int, end: int, sure: bool = False) -> str | None:
+    """The name of whoever speaks in article_text[start:end], or None; sure: only a sure speaker
+    (sure_speaker), as a citation's header names."""
+    s = sure_speaker(article_text, start, end) if sure else attribute(article_text, start, end)
     return s.name if s else None

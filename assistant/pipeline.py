@@ -124,11 +124,16 @@ class Assistant:
         return self.calibration.confidence(feats) if self.calibration else float(feats["reader"])
 
     def citation(self, number: int, article_id: str, start: int, end: int) -> Citation:
+        """A numbered source; its header names a speaker only when the attribution is sure (a named subject,
+        an apposition, an organisation, "according to"), and never the report's own dateline."""
         a = self.store.articles[article_id]
+        who = speaker(a.text, start, end, sure=True)
+        if who and a.dateline and who.casefold() in a.dateline.value.casefold():
+            who = None  # "ALPENA, Mich." as "the team": where the report was filed speaks for nobody
         return Citation(number=number, article_id=article_id, start=start, end=end, text=a.text[start:end],
                         title=a.title.value if a.title else None, outlet=a.outlet.value if a.outlet else None,
                         date=a.date.iso if a.date else None, dateline=a.dateline.value if a.dateline else None,
-                        speaker=speaker(a.text, start, end), url=a.url)
+                        speaker=who, url=a.url)
 
     def _nearest(self, passages: list[Passage]) -> tuple[Citation, ...]:
         spans = merge_spans([(p.article_id, p.start, p.end) for p in passages])
