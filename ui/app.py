@@ -52,6 +52,7 @@ details.nd-how summary::-webkit-details-marker { display: none; }
 details.nd-how:not([open])::details-content { display: none; }  /* closed, it takes no line of its own */
 details.nd-how[open] { display: block; margin: 2px 0 6px 12px; }
 .nd-tl-how { color: #555; font-size: 0.9em; }
+.nd-possible { border-bottom: 1px dashed #b58900; }  /* a possible answer: marked, never bold */
 """
 SCROLL_JS = "() => { setTimeout(() => { const m = document.getElementById('nd-cited'); if (m) m.scrollIntoView({block: 'center'}); }, 150); }"
 # after an answer: the panel's own scroll brings the highlight in view; the page and the chat stay where they are

@@ -12,11 +12,16 @@ import logging
 import re
 from typing import Any
 
+from dataclasses import asdict, replace
+
 from assistant.answer import Answer, Tier
 from assistant.conversation import Conversation
 from assistant.guard import failure_message, is_failure
 from assistant.settings import AskSettings
+from assistant.shapes import Shape, route
+from index.dates import ResolvedDate, dates_in
 
+from .fit import withheld
 from .render import confidence_text as confidence_words
 from .render import citation_line, date_line_html, date_plain, display_date, esc, groups_markdown, quoted
 
@@ -121,11 +126,79 @@ def _quoted_then(c) -> str:
     return text if len(text) <= 300 else text[:300].rsplit(" ", 1)[0] + "…"
 
 
+OPENING_MARKS = "\"“‘'«„"
+
+
+def _answer_span(text: str, sure: bool) -> str:
+    """Escaped answer words: bold where the page stands behind them, plain (underlined) when only possible."""
+    return f"**{text}**" if sure else f'<span class="nd-possible">{text}</span>'
+
+
+def _in_sentence(ans: Answer, sure: bool) -> str:
+    """The quoted sentence, escaped, with the answer's words marked inside it (where they are in it)."""
+    quote, words = ans.quote or "", (ans.answer or "").strip()
+    at = quote.find(words) if words else -1
+    if at < 0 or not words:
+        return esc(quote.strip())
+    return (esc(quote[:at]).lstrip() + _answer_span(esc(words), sure) + esc(quote[at + len(words):]).rstrip())
+
+
+def _adds_to(answer: str | None, sentence: str | None) -> bool:
+    """Whether the sentence says more than the answer shown (then it is quoted under it)."""
+    a, s = " ".join((answer or "").split()), " ".join((sentence or "").split())
+    return bool(s) and (not a or len(a) < 0.8 * len(s))
+
+
+def shape_lines(ans: Answer, marker: str, event_dates: tuple[ResolvedDate, ...] = ()) -> list[str] | None:
+    """An answer in the shape its question asks for, as chat lines, or None for a short span in its sentence
+    (when, why, fact; and any shape the Answer lacks the parts of). Bold only when the page stands behind it:
+    - said: "Sergey Ryabkov, Russian Deputy Foreign Minister: “…”", the quotation verbatim (a reported
+      statement is labelled as such, never put in quotation marks);
+    - who: "Sergey Ryabkov — Russian Deputy Foreign Minister", the role verbatim;
+    - event: a dated line, the date the sentence gives its event (else the report's own, said so), then the
+      sentence stating it."""
+    sure = ans.tier is not Tier.POSSIBLE
+    words = (ans.answer or "").strip()
+    if ans.shape == Shape.SAID.value and ans.speaker and (words or ans.quote):
+        who = esc(ans.speaker + (f", {ans.role}" if ans.role else ""))
+        head = f"**{who}:**" if sure else f"{who}:"
+        said = words or (ans.quote or "").strip()
+        shown = esc(said) if sure else _answer_span(esc(said), sure)  # the speaker in bold, the words verbatim
+        how = "" if said[:1] in OPENING_MARKS else " *(reported speech, not a direct quotation)*"
+        out = [f"{head}{how} {shown} {marker}\n"]
+        if _adds_to(said, ans.quote):
+            out.append(f"> {esc(quoted(ans.quote or ''))} {marker}\n")
+        return out
+    routed = route(ans.question) if ans.shape == Shape.WHO.value else None
+    if routed is not None and routed.describe and words:
+        name = esc(ans.speaker or routed.who or "")
+        role = f"{name} — {esc(words)}"
+        out = [f"**{role}** {marker}\n" if sure else f'<span class="nd-possible">{role}</span> {marker}\n']
+        return out + [f"> {esc(quoted(ans.quote or ''))} {marker}\n"]
+    if ans.shape == Shape.EVENT.value and ans.quote:
+        dated = next((d for d in event_dates if d.role == "event"), None) or \
+            next((d for d in ans.resolved_dates if d.role == "event"), None)
+        c = next((c for c in ans.citations if c.number == (ans.answer_citation or 1)), None)
+        if dated is not None:
+            when = esc(dated.label)
+        else:
+            when = esc(f"{display_date(c.date if c else None)} (the report's date; the sentence names no date)")
+        when = f"**{when}**" if sure and dated is not None else when
+        out = [f"{when} — {_in_sentence(ans, sure)} {marker}\n"]
+        if dated is not None and all(d.start != dated.start for d in ans.resolved_dates):
+            out.append(f"\n{date_line_html(dated, bold=False)}\n")
+        return out
+    return None
+
+
 def answer_message(ans: Answer, pos: int, filters: str | None = None, earlier: Answer | None = None,
-                   nearest: dict | None = None, articles=None) -> str:
-    """The chat message for an Answer: short answer, verbatim sentence, clickable [n] citations. earlier is
-    the turn a follow-up was resolved from; nearest maps a refusal's citation number to the [start, end) of
-    its nearest sentence; articles (the collection's) checks every citation still quotes its article."""
+                   nearest: dict | None = None, articles=None, event_dates: tuple[ResolvedDate, ...] = (),
+                   not_fit: str | None = None) -> str:
+    """The chat message for an Answer: the answer in its shape, the verbatim sentence, clickable [n]
+    citations. earlier is the turn a follow-up was resolved from; nearest maps a refusal's citation number to
+    the [start, end) of its nearest sentence; articles (the collection's) checks every citation still quotes
+    its article; event_dates: the dates an event's sentence gives; not_fit: why the answer found was not
+    shown as one (its passage is then the nearest, not an answer)."""
     lines = []
     changes = {c.number: changed_since(c, articles) for c in ans.citations}
     if any(changes.values()):
@@ -133,21 +206,29 @@ def answer_message(ans: Answer, pos: int, filters: str | None = None, earlier: A
     if ans.note:
         lines.append(f"*{esc(ans.note)}*\n")
     if ans.abstained:
-        if ans.query:
+        if not_fit:
+            lines.append(f"**Not an answer:** the passage found does not fit the question: {esc(not_fit)}.")
+        elif ans.query:
             lines.append("**The articles do not answer this question.**")
-            if filters:
-                lines.append(f"\n*Filters are on ({esc(filters)}): the answer may be in articles they leave out.*")
+        if filters and (ans.query or not_fit):
+            lines.append(f"\n*Filters are on ({esc(filters)}): the answer may be in articles they leave out.*")
         if ans.citations:
             lines.append("\nNearest passages, *not an answer*:\n")
     else:
-        if ans.tier is Tier.POSSIBLE:
-            lines.append("⚠️ **Possible answer** (not sure):\n")
-        if ans.answer:
-            lines.append(f"**{esc(ans.answer)}** {_marker(pos, ans.answer_citation or 1)}\n")
-        lines.append(f"> {esc(quoted(ans.quote or ''))} {_marker(pos, ans.answer_citation or 1)}\n")
+        sure = ans.tier is not Tier.POSSIBLE
+        marker = _marker(pos, ans.answer_citation or 1)
+        if not sure:
+            lines.append("⚠️ *Possible answer* (not sure):\n")
+        shaped = shape_lines(ans, marker, event_dates)
+        if shaped is not None:
+            lines += shaped
+        else:
+            if ans.answer:
+                lines.append(f"{_answer_span(esc(ans.answer), sure)} {marker}\n")
+            lines.append(f"> {esc(quoted(ans.quote or ''))} {marker}\n")
         lines.append(f"*{esc(confidence_words(ans))}*\n")
         for d in ans.resolved_dates:
-            lines.append(f"\n{date_line_html(d)}\n")
+            lines.append(f"\n{date_line_html(d, bold=sure)}\n")
         groups = groups_markdown(ans, pos)
         if groups:
             lines.append(groups + "\n")
@@ -173,12 +254,28 @@ def answer_message(ans: Answer, pos: int, filters: str | None = None, earlier: A
     return "\n".join(lines)
 
 
+def event_dates_of(turn: dict) -> tuple[ResolvedDate, ...]:
+    """The dates an event answer's sentence gives, as stored with its turn."""
+    out = []
+    for d in turn.get("event_dates") or ():
+        try:
+            out.append(ResolvedDate(**{k: v for k, v in d.items() if k in ResolvedDate.__dataclass_fields__}))
+        except (TypeError, AttributeError):
+            continue
+    return tuple(out)
+
+
+def not_fit_of(turn: dict) -> str | None:
+    w = turn.get("withheld")
+    return w.get("reason") if isinstance(w, dict) else None
+
+
 def turn_message(turn: dict, pos: int, earlier: Answer | None = None, articles=None) -> str:
     if turn.get("error"):
         return f"*{esc(turn['error'])}*"
     ans = answer_of(turn)
-    return answer_message(ans, pos, turn.get("filters"), earlier, turn.get("nearest"), articles) if ans else \
-        "*This answer could not be shown.*"
+    return answer_message(ans, pos, turn.get("filters"), earlier, turn.get("nearest"), articles,
+                          event_dates_of(turn), not_fit_of(turn)) if ans else "*This answer could not be shown.*"
 
 
 def earlier_turns(turns: list[dict]) -> list[Answer | None]:
@@ -223,6 +320,22 @@ def nearest_sentences(store, ans: Answer) -> dict[str, list[int]]:
         return {}
 
 
+def event_dates(store, ans: Answer) -> tuple[ResolvedDate, ...]:
+    """The event dates the sentence of an event answer gives (not the report's own date or dateline)."""
+    c = next((c for c in ans.citations if c.number == (ans.answer_citation or 1)), None)
+    article = store.articles.get(c.article_id) if c is not None else None
+    if article is None or not ans.quote:
+        return ()
+    at = article.text.find(ans.quote, c.start)
+    if at < 0:
+        return ()
+    try:
+        return tuple(d for d in dates_in(article, at, at + len(ans.quote)) if d.role == "event")
+    except Exception:  # a help for the reader, never a reason to lose the answer
+        log.exception("no event date")
+        return ()
+
+
 def respond(collection, question: Any, turns: list[dict], filters, filters_text: str | None = None,
             settings: AskSettings | None = None) -> tuple[list[dict], Answer | None]:
     """Answer one question in the conversation the turns hold; a failure becomes the turn's message, and
@@ -231,10 +344,20 @@ def respond(collection, question: Any, turns: list[dict], filters, filters_text:
     typed = len(question)
     try:
         ans = collection.ask(question, conversation_of(turns), filters, settings)
+        store = getattr(collection, "store", None)
+        why = withheld(store, ans) if store is not None else None
+        if why:  # an answer whose type cannot fit the question: its passage is the nearest, not an answer
+            kept = {"answer": ans.answer, "tier": ans.tier.value, "confidence": ans.confidence, "reason": why}
+            ans = replace(ans, answer=None, quote=None, abstained=True, tier=Tier.ABSTAINED, answer_start=None,
+                          answer_end=None, resolved_dates=(), groups=())
         turn = {"question": question, "answer": ans.to_json(), "error": None,
                 "filters": filters_text if filters_text and ans.abstained else None}
+        if why:
+            turn["withheld"] = kept
         if ans.abstained:
-            turn["nearest"] = nearest_sentences(getattr(collection, "store", None), ans)
+            turn["nearest"] = nearest_sentences(store, ans)
+        elif ans.shape == Shape.EVENT.value and store is not None:
+            turn["event_dates"] = [asdict(d) for d in event_dates(store, ans)]
     except ValueError as e:  # a bad filter, or answering failed (AnsweringError): its one line
         ans, turn = None, {"question": question, "answer": None, "error": str(e), "filters": None}
     except BaseException as e:  # never a dead session
@@ -289,12 +412,24 @@ def export_markdown(turns: list[dict], only: int | None = None, articles=None) -
         if ans.note:
             out += [f"_{_one_line(ans.note)}_", ""]
         if ans.abstained:
-            out += ["**The articles do not answer this question.** Nearest passages, not an answer:", ""]
+            why = not_fit_of(t)
+            out += [f"**Not an answer:** the passage found does not fit the question: {_one_line(why)}. Nearest "
+                    "passages, not an answer:" if why else
+                    "**The articles do not answer this question.** Nearest passages, not an answer:", ""]
         else:
+            n = ans.answer_citation or 1
+            shown = _one_line(ans.answer or "")
+            if ans.shape == Shape.SAID.value and ans.speaker:
+                shown = f"{ans.speaker}{', ' + ans.role if ans.role else ''}: {shown}"
+            elif ans.shape == Shape.WHO.value and route(ans.question).describe and shown:
+                shown = f"{ans.speaker or route(ans.question).who} — {shown}"
             if ans.tier is Tier.POSSIBLE:
-                out += ["**Possible answer** (low confidence)", ""]
-            if ans.answer:
-                out += [f"**Answer:** {_one_line(ans.answer)} [{ans.answer_citation or 1}]", ""]
+                out += ["Possible answer (low confidence, not sure)" + (f": {shown} [{n}]" if shown else ""), ""]
+            elif shown:
+                out += [f"**Answer:** {shown} [{n}]", ""]
+            if ans.shape == Shape.EVENT.value:
+                out += [f"Event date: “{d.text}” → {date_plain(d)}" for d in event_dates_of(t)[:1]] + \
+                    ([""] if event_dates_of(t) else [])
             out += _blockquote(f"{quoted(ans.quote or '')} [{ans.answer_citation or 1}]") + ["",
                                                                                                f"_{confidence_words(ans)}_", ""]
             out += [f"Date: “{d.text}” → {date_plain(d)}" for d in ans.resolved_dates] + \

@@ -107,9 +107,11 @@ def date_details_html(d) -> str:
             f'{html.escape(d.reason)}{html.escape(base)}</small></details>')
 
 
-def date_line_html(d) -> str:
-    """A resolved date beside its verbatim expression, for the chat: plain words first, the derivation on demand."""
-    return (f'<small>“{html.escape(d.text)}” → <b>{html.escape(d.label)}</b>'
+def date_line_html(d, bold: bool = True) -> str:
+    """A resolved date beside its verbatim expression, for the chat: plain words first, the derivation on demand;
+    the date in bold only where the page stands behind the answer it is in."""
+    label = f"<b>{html.escape(d.label)}</b>" if bold else html.escape(d.label)
+    return (f'<small>“{html.escape(d.text)}” → {label}'
             f'{html.escape(date_plain(d)[len(d.label):])}</small> {date_details_html(d)}')
 
 
@@ -291,10 +293,12 @@ def timeline_html(tl) -> str:
     return "".join(out) + "</div>"
 # -- sources side by side, quotes, search (assistant/sources.py, assistant/quotes.py, assistant/search.py) --
 
-def _marked_md(sentence: str, sent_start: int, start: int, end: int) -> str:
-    """The sentence, escaped, with the answer span [start, end) (article offsets) in bold."""
+def _marked_md(sentence: str, sent_start: int, start: int, end: int, bold: bool = True) -> str:
+    """The sentence, escaped, with the answer span [start, end) (article offsets) in bold (underlined when the
+    answer is only possible: bold is for what the page stands behind)."""
     a, b = max(0, start - sent_start), max(0, end - sent_start)
-    return f"{esc(sentence[:a])}**{esc(sentence[a:b])}**{esc(sentence[b:])}"
+    span = f"**{esc(sentence[a:b])}**" if bold else f'<span class="nd-possible">{esc(sentence[a:b])}</span>'
+    return f"{esc(sentence[:a])}{span}{esc(sentence[b:])}"
 
 
 def _support_line(s) -> str:
@@ -333,16 +337,21 @@ def groups_markdown(ans: Answer, pos: int | None = None) -> str:
     conflict = any(g.conflicts_with for g in groups)
     head = "**Sources disagree** — each version with its sources:" if conflict else "**What each source says:**"
     lines = ["", "", "---", head]
+    sure = ans.tier is not Tier.POSSIBLE  # a possible answer's versions are not bold either
+
+    def value(v: str) -> str:
+        return f"**{esc(v)}**" if sure else esc(v)
+
     for gi, g in enumerate(groups):
         shown = shown_supports(g)
-        tag = " *(the answer above)*" if g.main else ""
-        vs = ", ".join(f"**{esc(groups[j].value)}**" for j in g.conflicts_with)
+        tag = (" *(the answer above)*" if sure else " *(the possible answer above)*") if g.main else ""
+        vs = ", ".join(value(groups[j].value) for j in g.conflicts_with)
         against = f" — disagrees with {vs}" if vs else ""
-        lines.append(f"- **{esc(g.value)}**{tag} · {sources_count(shown)}{against}")
+        lines.append(f"- {value(g.value)}{tag} · {sources_count(shown)}{against}")
         for si, s in shown:
             where = esc(_support_line(s))
             link = f"[{where}](#nd-src-{pos}-{gi}-{si})" if pos is not None else where
-            lines.append(f"    - {link} — {_marked_md(s.sentence, s.sentence_start, s.start, s.end)}")
+            lines.append(f"    - {link} — {_marked_md(s.sentence, s.sentence_start, s.start, s.end, sure)}")
     return "\n".join(lines)
 
 

@@ -211,3 +211,47 @@ def test_a_refusal_quotes_its_nearest_sentence_and_a_second_passage_of_one_artic
     assert item.endswith(": “Second paragraph.”")
     same = _answer(citations=(ans.citations[0], Citation(2, "a", 50, 60, "x", outlet="TASS")))
     assert "same article as \\[1\\], another passage" in chat.answer_message(same, 0)
+
+
+def test_each_shape_reads_as_what_it_is_and_bold_is_for_what_the_page_stands_behind():
+    from index.dates import ResolvedDate
+
+    said = _answer(question="What did Ryabkov say about it?", shape="said", speaker="Sergey Ryabkov",
+                   role="Russian Deputy Foreign Minister", answer="“We will not accept it,”")
+    md = chat.answer_message(said, 0)
+    assert md.startswith("**Sergey Ryabkov, Russian Deputy Foreign Minister:** “We will not accept it,” [")
+    reported = _answer(question="What did Ryabkov say about it?", shape="said", speaker="Sergey Ryabkov", role=None,
+                       answer="Russia would not accept it", quote="Ryabkov said Russia would not accept it.")
+    assert "reported speech, not a direct quotation" in chat.answer_message(reported, 0)
+    who = _answer(question="Who is Sergey Ryabkov?", shape="who", speaker="Sergey Ryabkov",
+                  answer="Deputy Foreign Minister", quote="Deputy Foreign Minister Sergey Ryabkov said so.")
+    assert chat.answer_message(who, 0).startswith("**Sergey Ryabkov — Deputy Foreign Minister** [")
+    when = ResolvedDate("a", 3, 13, "January 15", "month_day", "day", None, None, "15 January", "15 January "
+                        "(year not stated)", month=1, day=15)
+    event = _answer(question="What happened on January 15?", shape="event", answer="held talks",
+                    quote="On January 15, they held talks in Geneva.")
+    md = chat.answer_message(event, 0, event_dates=(when,))
+    assert md.startswith("**15 January (year not stated)** — On January 15, they **held talks** in Geneva. [")
+    possible = _answer(tier=Tier.POSSIBLE, confidence=0.4)
+    md = chat.answer_message(possible, 0)
+    assert "**We will not accept it**" not in md and '<span class="nd-possible">We will not accept it</span>' in md
+    assert "*Possible answer*" in md and "**Possible answer**" not in md
+
+
+def test_an_answer_that_cannot_fit_is_shown_as_the_nearest_passage():
+    ans = _answer(abstained=True, answer=None, quote=None, tier=Tier.ABSTAINED)
+    turn = {"question": "Who is X?", "answer": ans.to_json(), "error": None, "filters": None,
+            "withheld": {"answer": "Moscow", "tier": "possible", "reason": "“Moscow” is a place; it does not say who X is"}}
+    md = chat.turn_message(turn, 0)
+    assert md.startswith("**Not an answer:** the passage found does not fit the question: “Moscow” is a place")
+    assert "not an answer" in md and "do not answer" not in md
+    assert "**Not an answer:**" in chat.export_markdown([turn])
+
+
+def test_sides_are_compared_by_name():
+    from ui.fit import asked_sides, side_key
+
+    assert side_key("U.S.") == side_key("US") == side_key("American") == side_key("Washington") == "us"
+    assert side_key("Russia's") == side_key("Russian") == side_key("Moscow")
+    assert side_key("Ukrainian") == side_key("Ukraine") and side_key("Vienna") != side_key("Geneva")
+    assert asked_sides("Who led the Russian delegation at the talks?") == [("Russian", "delegation")]
