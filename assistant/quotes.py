@@ -122,9 +122,14 @@ def same_speaker(asked: str, name: str | None) -> bool:
 
 
 def search_quotes(index: Store, query: str, speaker: str | None = None, filters: Filters = Filters(),
-                  limit: int = 10, attributed_only: bool = True, reported: bool = False) -> list[QuoteHit]:
-    """Quotations matching the query (all of the speaker's when the query is empty), best first;
-    without a query, newest first. reported: reported statements ("X said that ...") count too."""
+                  limit: int = 10, attributed_only: bool = True, reported: bool | None = None) -> list[QuoteHit]:
+    """Quotations matching the query, best first; without a query, newest first. reported: reported
+    statements ("X said that ...") count too; by default only when a speaker is named.
+    With a speaker named, every quotation of theirs is listed, the query ranking them (their words need not
+    repeat the topic: "What did Gavrilov say about the talks?" lists what he said in articles about the
+    talks), their own words in quotation marks first and what is reported of them after."""
+    if reported is None:
+        reported = bool(speaker)
     entries = [e for e in _entries(index) if filters.allows(index.articles[e.article_id])
                and (reported or e.quote_kind == "direct")]
     if speaker:
@@ -146,7 +151,8 @@ def search_quotes(index: Store, query: str, speaker: str | None = None, filters:
             lex = sum(w for t, w in weights.items() if t in words) / total
             dense = float(np.max(index.sentence_vectors(list(e.sentence_ids)) @ qvec))
             scored.append((0.5 * lex + 0.5 * max(dense, 0.0), e))
-        scored = [(s, e) for s, e in scored if s > 0.25]
+        if not speaker:
+            scored = [(s, e) for s, e in scored if s > 0.25]
         scored.sort(key=lambda x: (-x[0], x[1].article_id, x[1].start))
     else:
         def newest(e: _Entry):
@@ -154,6 +160,8 @@ def search_quotes(index: Store, query: str, speaker: str | None = None, filters:
             return (-(d.year or 0), -(d.month if d else 0), -(d.day if d else 0), e.article_id, e.start) if d \
                 else (1, 0, 0, e.article_id, e.start)
         scored = [(1.0, e) for e in sorted(entries, key=newest)]
+    if speaker:  # their own words first, what is reported of them after (the sort keeps each one's order)
+        scored.sort(key=lambda x: x[1].quote_kind != "direct")
     copies = index.copies
     hits, seen = [], {}
     for s, e in scored:  # a reprinted quotation is shown once, from the original, naming its copies
