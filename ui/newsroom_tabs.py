@@ -18,6 +18,12 @@ mark.nd-quote, mark.nd-hit { background: #ffe066; padding: 1px 0; }
 b.nd-term { text-decoration: underline; }
 .nd-copies, .nd-empty { color: #666; font-size: 0.9em; }
 .nd-passage { white-space: pre-wrap; line-height: 1.5; margin-top: 4px; }
+blockquote.nd-sentence { margin: 6px 0; padding-left: 10px; border-left: 3px solid #e0b000; line-height: 1.5; }
+mark.nd-ctx { background: #fff3b0; }
+.nd-kind { color: #555; font-size: 0.85em; font-style: italic; }
+.nd-count { font-weight: 600; margin: 4px 0 8px; }
+details.nd-tech, details.nd-ctx { font-size: 0.85em; color: #666; margin-top: 2px; }
+details.nd-tech summary, details.nd-ctx summary { cursor: pointer; text-decoration: underline dotted; }
 """
 
 

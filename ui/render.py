@@ -383,8 +383,19 @@ def quote_label(h) -> str:
     return " · ".join(parts)
 
 
+QUOTE_KINDS = {"direct": "in quotation marks: their own words",
+               "reported": "reported speech: the article's words for what they said"}
+
+
+def _technical(*parts: str) -> str:
+    """Offsets and scores, for whoever asks: a closed <details> (escaped)."""
+    return (f'<details class="nd-tech"><summary>technical</summary><small>{html.escape(" · ".join(parts))}'
+            f'</small></details>')
+
+
 def quotes_html(hits, query: str = "") -> str:
-    """Quote search results as cards: the quotation highlighted in its sentence, who, role, where, when."""
+    """Quote search results as cards: the sentence with the quotation highlighted in it, who (with role), where,
+    when, and whether these are their own words or reported; offsets only in the closed technical view."""
     if not hits:
         return f'<p class="nd-empty">No attributed quotation matches {html.escape(query)!s}.</p>' if query else \
             '<p class="nd-empty">No attributed quotation matches.</p>'
@@ -395,10 +406,13 @@ def quotes_html(hits, query: str = "") -> str:
         body = (f"{html.escape(s[:max(a, 0)])}<mark class=\"nd-quote\">{html.escape(s[max(a, 0):b])}</mark>"
                 f"{html.escape(s[b:])}") if 0 <= a < len(s) else f"<mark class=\"nd-quote\">{html.escape(h.text)}</mark>"
         copies = f'<div class="nd-copies">also reprinted: {html.escape(", ".join(h.copies))}</div>' if h.copies else ""
-        cards.append(f'<div class="nd-card nd-quote-card"><div class="nd-who">{html.escape(quote_label(h))}</div>'
-                     f'<blockquote>{body}</blockquote><div class="nd-meta">{html.escape(h.title or h.article_id)} · '
-                     f'{html.escape(h.article_id)} [{h.start}:{h.end}] · attribution: {html.escape(h.reason)}</div>'
-                     f'{copies}</div>')
+        kind = getattr(h, "kind", "direct")
+        tech = _technical(f"{h.article_id} [{h.start}:{h.end}]", f"attribution: {h.reason}",
+                          f"speaker found by: {getattr(h, 'how', 'none').replace('_', ' ')}", f"score {h.score:.2f}")
+        cards.append(f'<div class="nd-card nd-quote-card nd-{html.escape(kind)}"><div class="nd-who">'
+                     f'{html.escape(quote_label(h))}</div><div class="nd-kind">{html.escape(QUOTE_KINDS.get(kind, kind))}'
+                     f'</div><blockquote>{body}</blockquote><div class="nd-meta">{html.escape(h.title or h.article_id)}'
+                     f'</div>{tech}{copies}</div>')
     return "".join(cards)
 
 
@@ -415,7 +429,7 @@ def quotes_text(hits) -> str:
     return "\n".join(lines)
 
 
-def _highlighted(text: str, offset: int, marks) -> str:
+def _highlighted(text: str, offset: int, marks, mark_class: str = "nd-hit") -> str:
     """Escaped passage with its highlights (article offsets): the best sentence, then the query's words."""
     sentence = marks[0] if marks else None
     words = list(marks[1:])
@@ -429,28 +443,61 @@ def _highlighted(text: str, offset: int, marks) -> str:
         if any(s - offset <= lo and hi <= e - offset for s, e in words):
             piece = f"<b class=\"nd-term\">{piece}</b>"
         if sentence and sentence[0] - offset <= lo and hi <= sentence[1] - offset:
-            piece = f"<mark class=\"nd-hit\">{piece}</mark>"
+            piece = f"<mark class=\"{mark_class}\">{piece}</mark>"
         out.append(piece)
     return "".join(out)
 
 
+def _sentence_html(h) -> str:
+    """The hit's matching sentence, escaped, as one highlight with the query's words in it."""
+    s, e = h.highlights[0]
+    text = h.text[s - h.start:e - h.start]
+    words = [(a, b) for a, b in h.highlights[1:] if s <= a and b <= e]
+    return f'<mark class="nd-hit">{_highlighted(text, s, [(s, s)] + words, "nd-none")}</mark>'
+
+
+def search_count(hits) -> str:
+    """"“security guarantees”: 9 matches in 4 articles", for a search with quoted phrases; else empty."""
+    matches = getattr(hits, "matches", None)
+    if matches is None:
+        return ""
+    phrases = " and ".join(f"“{p}”" for p in getattr(hits, "phrases", ()))
+    n = getattr(hits, "matched_articles", 0) or 0
+    return (f"{phrases}: {matches:,} match{'es' if matches != 1 else ''} in {n:,} article{'s' if n != 1 else ''}, "
+            f"word for word (case aside); {len(hits)} sentence{'s' if len(hits) != 1 else ''} listed")
+
+
 def search_html(hits, query: str = "") -> str:
+    """Search results: each hit's matching sentence highlighted (its words in bold), the passage around it and
+    the offsets on demand (closed <details>); a quoted phrase's count of all matches above."""
+    count = search_count(hits)
+    head = f'<p class="nd-count">{html.escape(count)}</p>' if count else ""
     if not hits:
-        return f'<p class="nd-empty">No passage matches {html.escape(query)}.</p>'
+        return head + f'<p class="nd-empty">No passage matches {html.escape(query)}.</p>'
     cards = []
     for i, h in enumerate(hits, 1):
         meta = [h.outlet or "unknown outlet", display_date(h.date)] + ([h.dateline] if h.dateline else [])
         copies = f'<div class="nd-copies">also reprinted: {html.escape(", ".join(h.copies))}</div>' if h.copies else ""
+        if h.highlights:
+            s, e = h.highlights[0]
+            shown = (f'<blockquote class="nd-sentence">{_sentence_html(h)}</blockquote><details class="nd-ctx">'
+                     f'<summary>the passage around it</summary><div class="nd-passage">'
+                     f'{_highlighted(h.text, h.start, h.highlights, "nd-ctx")}</div></details>')
+            where = f"sentence [{s}:{e}] in passage [{h.start}:{h.end}]"
+        else:
+            shown = f'<div class="nd-passage">{html.escape(h.text)}</div>'
+            where = f"passage [{h.start}:{h.end}]"
         cards.append(f'<div class="nd-card nd-search-hit"><div class="nd-who">[{i}] {html.escape(" · ".join(meta))} — '
-                     f'{html.escape(h.title or h.article_id)} <small>(score {h.score:.2f})</small></div>'
-                     f'<div class="nd-passage">{_highlighted(h.text, h.start, h.highlights)}</div>{copies}</div>')
-    return "".join(cards)
+                     f'{html.escape(h.title or h.article_id)}</div>{shown}'
+                     f'{_technical(h.article_id, where, f"score {h.score:.2f}")}{copies}</div>')
+    return head + "".join(cards)
 
 
 def search_text(hits) -> str:
+    count = search_count(hits)
     if not hits:
-        return "No passage matches."
-    lines = []
+        return (count + "\n" if count else "") + "No passage matches."
+    lines = [count] if count else []
     for i, h in enumerate(hits, 1):
         meta = [h.outlet or "unknown outlet", display_date(h.date)] + ([h.dateline] if h.dateline else [])
         lines.append(f"[{i}] {' · '.join(meta)} — {h.title or h.article_id} (score {h.score:.2f})")

@@ -24,8 +24,10 @@ def test_quotes_found_by_speaker_and_by_words(seed_assistant):
     idx = seed_assistant.index
     hits = search_quotes(idx, "", speaker="Lavrov")
     assert hits and all(h.speaker == "Sergey Lavrov" for h in hits)
-    # Lavrov quoting Putin is Lavrov's quote, never Putin's
-    assert not search_quotes(idx, "", speaker="Putin")
+    # Lavrov quoting Putin is Lavrov's quote, never Putin's: Putin has no words in quotation marks here, only
+    # what is reported of him ("Putin said on the following day that ...")
+    assert not search_quotes(idx, "", speaker="Putin", reported=False)
+    assert all(h.kind == "reported" and "Lavrov" not in (h.speaker or "") for h in search_quotes(idx, "", speaker="Putin"))
     putin_inside = [h for h in hits if "as President Putin has said" in h.text]
     assert putin_inside and putin_inside[0].role == "Russian Foreign Minister" and putin_inside[0].outlet == "EIRNS"
     # the headline's "Russian diplomat tells RT" names nobody; the body's "The head of the Russian delegation
@@ -60,3 +62,33 @@ def test_search_sorts_by_relevance_or_date_and_highlights(seed_assistant):
     assert all(h.outlet == "EIRNS" for h in only)
     with pytest.raises(ValueError):
         search(idx, ret, "INF", sort="loudness")
+
+
+@pytest.mark.slow
+def test_a_speakers_own_words_come_first_then_what_is_reported_of_them(seed_assistant):
+    idx = seed_assistant.index
+    hits = search_quotes(idx, "the talks", speaker="Gavrilov")
+    kinds = [h.kind for h in hits]
+    assert kinds.count("direct") >= 4 and "reported" in kinds and kinds == sorted(kinds)  # direct < reported
+    assert any("We delivered our position" in h.text for h in hits)
+    assert all(h.speaker == "Konstantin Gavrilov" for h in hits)
+    # without a speaker, only quotations on the topic, as before
+    assert all(h.kind == "direct" and h.score > 0.25 for h in search_quotes(idx, "not very inspiring"))
+
+
+@pytest.mark.slow
+def test_search_ranks_the_sentence_that_names_a_city_and_matches_a_quoted_phrase_exactly(seed_assistant):
+    from assistant.search import search
+
+    idx, ret = seed_assistant.index, seed_assistant.retriever
+    hits = search(idx, ret, "Geneva")
+    s, e = hits[0].highlights[0]
+    text = idx.articles[hits[0].article_id].text
+    assert "Geneva" in text[s:e] and not text[s:e].startswith("GENEVA")  # the story's sentence, not the dateline
+    hits = search(idx, ret, '"security guarantees"')
+    expected = sum(len(__import__("re").findall(r"(?i)security\s+guarantees", a.text)) for a in idx.articles.values())
+    assert hits.matches == expected and hits.matched_articles == 4 and hits.phrases == ("security guarantees",)
+    for h in hits:
+        s, e = h.highlights[0]
+        assert "security guarantees" in " ".join(idx.articles[h.article_id].text[s:e].lower().split())
+    assert search(idx, ret, "Geneva").matches is None
