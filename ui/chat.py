@@ -15,6 +15,7 @@ from typing import Any
 from dataclasses import asdict, replace
 
 from assistant.answer import Answer, Tier
+from assistant.attribution import find_quotations
 from assistant.conversation import Conversation
 from assistant.guard import failure_message, is_failure
 from assistant.settings import AskSettings
@@ -149,6 +150,20 @@ def _adds_to(answer: str | None, sentence: str | None) -> bool:
     return bool(s) and (not a or len(a) < 0.8 * len(s))
 
 
+def _their_words(sentence: str, words: str) -> tuple[str, tuple[int, int] | None]:
+    """The words a said answer shows: the quotation of the sentence that holds the answer's words, marks and
+    all, with where those words are in it; else the answer's words alone (reported speech), and None."""
+    words = words or sentence.strip()
+    at = sentence.find(words)
+    if at >= 0:
+        for s, e in find_quotations(sentence):
+            if s <= at and at + len(words) <= e:
+                return sentence[s:e], (at - s, at - s + len(words))
+    if words[:1] in OPENING_MARKS:
+        return words, (0, len(words))
+    return words, None
+
+
 def shape_lines(ans: Answer, marker: str, event_dates: tuple[ResolvedDate, ...] = ()) -> list[str] | None:
     """An answer in the shape its question asks for, as chat lines, or None for a short span in its sentence
     (when, why, fact; and any shape the Answer lacks the parts of). Bold only when the page stands behind it:
@@ -162,9 +177,17 @@ def shape_lines(ans: Answer, marker: str, event_dates: tuple[ResolvedDate, ...] 
     if ans.shape == Shape.SAID.value and ans.speaker and (words or ans.quote):
         who = esc(ans.speaker + (f", {ans.role}" if ans.role else ""))
         head = f"**{who}:**" if sure else f"{who}:"
-        said = words or (ans.quote or "").strip()
-        shown = esc(said) if sure else _answer_span(esc(said), sure)  # the speaker in bold, the words verbatim
-        how = "" if said[:1] in OPENING_MARKS else " *(reported speech, not a direct quotation)*"
+        said, inside = _their_words(ans.quote or "", words)
+        if inside is not None:  # a quotation, verbatim with its marks; the words the reader found marked in it
+            a, b = inside
+            mark = (lambda t: f"**{t}**") if sure else (lambda t: _answer_span(t, False))
+            shown = esc(said) if (a, b) == (0, len(said)) else \
+                esc(said[:a]) + mark(esc(said[a:b])) + esc(said[b:])
+            shown = shown if sure or (a, b) != (0, len(said)) else _answer_span(shown, False)
+            how = ""
+        else:
+            shown = esc(said) if sure else _answer_span(esc(said), False)
+            how = " *(reported speech, not a direct quotation)*"
         out = [f"{head}{how} {shown} {marker}\n"]
         if _adds_to(said, ans.quote):
             out.append(f"> {esc(quoted(ans.quote or ''))} {marker}\n")

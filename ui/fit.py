@@ -37,7 +37,9 @@ _SIDES = {
     "japan": ("japan", "japanese", "tokyo"),
 }
 _ALIAS = {name: key for key, names in _SIDES.items() for name in names}
-_MODIFIER = r"(?P<side>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?(?:['’]s)?)"
+_DETERMINER = r"(?:(?:The|A|An|This|That|These|Those|Its|Their|His|Her|Our|Your|My)\s+)?"
+_MODIFIER = _DETERMINER + r"(?P<side>(?!(?:The|A|An|This|That|These|Those|Its|Their|His|Her|Our|Your|My)\b)" \
+    r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?(?:['’]s)?)"
 
 
 def side_key(word: str) -> str:
@@ -72,11 +74,22 @@ def asked_sides(question: str) -> list[tuple[str, str]]:
 
 
 def _other_side(question: str, text: str, sent_start: int, sent_end: int, start: int, end: int) -> str | None:
+    """Why the sentence gives the answer to another side than the question's, or None. A side in the sentence
+    is a name the parse knows as a nationality, a place or a body (NORP, GPE, ORG), or one of the table's."""
     sentence = text[sent_start:sent_end]
+    named = [m for m in article_parse(text).mentions if m.label in ("NORP", "GPE", "ORG")
+             and sent_start <= m.start < sent_end]
+
+    def is_side(m: re.Match) -> bool:
+        a, b = sent_start + m.start("side"), sent_start + m.end("side")
+        word = re.sub(r"['’]s$", "", m.group("side"))
+        return word.lower() in _ALIAS or any(n.start <= a and b - (len(m.group("side")) - len(word)) <= n.end
+                                             for n in named)
+
     for side, noun in asked_sides(question):
         want = side_key(side)
         pattern = re.compile(rf"\b{_MODIFIER}\s+(?:[a-z-]+\s+)?(?P<noun>{re.escape(_plural_free(noun))}s?)\b")
-        found = [m for m in pattern.finditer(sentence)]
+        found = [m for m in pattern.finditer(sentence) if is_side(m)]
         if not found:
             continue
 
@@ -85,7 +98,7 @@ def _other_side(question: str, text: str, sent_start: int, sent_end: int, start:
             return max(0, a - end, start - b)
 
         nearest = min(found, key=distance)
-        theirs = re.sub(r"^(?:The|A|An)\s+", "", nearest.group("side"))
+        theirs = nearest.group("side")
         if side_key(theirs) != want and side_key(theirs.split()[-1]) != want:
             return (f"the sentence found gives “{text[start:end]}” to the {theirs} {nearest.group('noun')}, "
                     f"not to the {side} one the question asks about")

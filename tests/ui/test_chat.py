@@ -255,3 +255,24 @@ def test_sides_are_compared_by_name():
     assert side_key("Russia's") == side_key("Russian") == side_key("Moscow")
     assert side_key("Ukrainian") == side_key("Ukraine") and side_key("Vienna") != side_key("Geneva")
     assert asked_sides("Who led the Russian delegation at the talks?") == [("Russian", "delegation")]
+
+
+def test_a_span_inside_a_quotation_is_shown_as_that_quotation_not_as_reported_speech():
+    ans = _answer(question="What did Vidrecki say about governing?", shape="said", speaker="Tomas Vidrecki",
+                  role="Orsolan Prime Minister", answer="borrowed votes",
+                  quote='"I will not govern on borrowed votes," Vidrecki said.')
+    md = chat.answer_message(ans, 0)
+    assert md.startswith('**Tomas Vidrecki, Orsolan Prime Minister:** "I will not govern on **borrowed votes**," [')
+    assert "reported speech" not in md
+
+
+def test_the_other_side_needs_a_named_side_in_the_sentence():
+    from ui.fit import _other_side
+
+    text = "Andrea Thompson, who led the US delegation, said the talks failed."
+    why = _other_side("Who led the Russian delegation?", text, 0, len(text), 0, len("Andrea Thompson"))
+    assert why and "US delegation" in why
+    assert _other_side("Who led the American delegation?", text, 0, len(text), 0, len("Andrea Thompson")) is None
+    text = "A landslide buried part of the village, killing at least 23 people."
+    at = text.index("23")
+    assert _other_side("How many people were killed in the Nepal landslide?", text, 0, len(text), at, at + 2) is None
