@@ -165,11 +165,11 @@ TOPICS = [  # (first question, follow-up, a word the follow-up's rewritten query
 
 
 def _text(message) -> str:
-    """A message's text; an answer's [n] links name its turn's position (#nd-cite-POS-N), which differs
-    between a long session and a fresh one, so the position is left out of the comparison."""
+    """A message's text; an answer's [n] and source links name its turn's position (#nd-cite-POS-N,
+    #nd-src-POS-G-I), which differs between a long session and a fresh one, so the position is left out."""
     c = message["content"]
     text = c if isinstance(c, str) else " ".join(p.get("text", "") for p in c)
-    return re.sub(r"#nd-cite-\d+-", "#nd-cite-", text)
+    return re.sub(r"#nd-(cite|src)-\d+-", r"#nd-\1-", text)
 
 
 def test_twenty_sessions_without_cross_talk(server):
