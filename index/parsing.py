@@ -1189,22 +1189,14 @@ def _paragraph_verbs(paragraph: str, base: int) -> tuple[Verb, ...]:
 
 
 def tense_at(text: str, start: int, end: int) -> str | None:
-    """The tense label of the clause holding text[start:end]: from the article's stored or cached parse,
-    else from a parse of its paragraph alone (cached), so a date needs no whole-article parse."""
-    parse = cached_parse(text)
-    if parse is not None:
-        return clause_tense(parse, start, end)
-    p_start = text.rfind("\n", 0, start) + 1
-    p_end = text.find("\n", end)
-    p_end = len(text) if p_end < 0 else p_end
-    for v in _paragraph_verbs(text[p_start:p_end], p_start):
-        if any(s <= start < e for s, e in v.clause):
-            return tense_label(v.tense, v.aspect)
-    return None
+    """The tense label of the clause holding text[start:end] (see verb_at)."""
+    v = verb_at(text, start, end)
+    return tense_label(v.tense, v.aspect) if v else None
 
 
 def verb_at(text: str, start: int, end: int) -> Verb | None:
-    """The verb governing text[start:end] (see tense_at)."""
+    """The verb governing text[start:end]: from the article's stored or cached parse, else from a parse of
+    its paragraph alone (cached), so a date needs no whole-article parse."""
     parse = cached_parse(text)
     if parse is not None:
         return clause_verb(parse, start, end)
