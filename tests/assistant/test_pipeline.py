@@ -63,9 +63,12 @@ def test_answer_stated_in_two_articles_cites_both(seed_assistant):
 
 
 def test_citations_name_the_speaker(seed_assistant):
-    ans = seed_assistant.ask("What did Ryabkov hope the tough U.S. stance was?")
+    ans = seed_assistant.ask("Who told Bloomberg News that Russia wants to see results within a few weeks?")
     assert not ans.abstained and ans.citations[0].speaker in ("Ryabkov", "Sergey Ryabkov")
     assert ans.citations[0].outlet == "EIRNS" and ans.citations[0].date == "2022-01-06"
+    # a speaker found only by resolving "he" is not sure enough for a header (issue 29): none is named
+    hoped = seed_assistant.ask("What did Ryabkov hope the tough U.S. stance was?")
+    assert not hoped.abstained and hoped.citations[0].speaker is None
 
 
 def test_follow_up_is_rewritten_and_standalone_is_not(seed_assistant):
