@@ -13,6 +13,7 @@ anywhere else.
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import tempfile
 import threading
@@ -63,8 +64,6 @@ class UploadError(UsageError):
 
 def safe_name(name: str) -> str:
     """A plain file name for an upload: no folders, no odd characters, never hidden."""
-    import re
-
     base = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name).strip("._") or "article"
     return base[:120]
 
@@ -97,8 +96,15 @@ class Collection:
 
     # --- opening --------------------------------------------------------------------------------
     def warm_up(self) -> "Collection":
-        """Load the store, the embedder and the reader now (a front end does this before serving)."""
+        """Load the store, the embedder, the reader and the parser now (a front end does this before
+        serving, so that the first question waits for none of them)."""
+        from index.parsing import ParserModelError, pipeline
+
         _ = self.assistant
+        try:
+            pipeline()  # questions are parsed for follow-ups and shapes: 0.6 s the first time
+        except ParserModelError as e:
+            log.warning("%s", e)
         return self
 
     @property

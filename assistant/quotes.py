@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,12 +123,14 @@ def same_speaker(asked: str, name: str | None) -> bool:
 
 
 def search_quotes(index: Store, query: str, speaker: str | None = None, filters: Filters = Filters(),
-                  limit: int = 10, attributed_only: bool = True, reported: bool | None = None) -> list[QuoteHit]:
+                  limit: int = 10, attributed_only: bool = True, reported: bool | None = None,
+                  whose: Callable[[str | None, str | None, str], bool] | None = None) -> list[QuoteHit]:
     """Quotations matching the query, best first; without a query, newest first. reported: reported
     statements ("X said that ...") count too; by default only when a speaker is named.
     With a speaker named, every quotation of theirs is listed, the query ranking them (their words need not
     repeat the topic: "What did Gavrilov say about the talks?" lists what he said in articles about the
-    talks), their own words in quotation marks first and what is reported of them after."""
+    talks), their own words in quotation marks first and what is reported of them after.
+    whose(speaker, role, article id): keep only the quotations it accepts, before any is scored."""
     if reported is None:
         reported = bool(speaker)
     entries = [e for e in _entries(index) if filters.allows(index.articles[e.article_id])
@@ -136,6 +139,8 @@ def search_quotes(index: Store, query: str, speaker: str | None = None, filters:
         entries = [e for e in entries if same_speaker(speaker, e.speaker)]
     elif attributed_only:
         entries = [e for e in entries if e.speaker]
+    if whose is not None:
+        entries = [e for e in entries if whose(e.speaker, e.role, e.article_id)]
     if not entries:
         return []
     q_tokens = list(dict.fromkeys(tokenize(query)))

@@ -170,12 +170,15 @@ def said(store, routed: Routed, filters, limit: int = 3, prefer=None) -> Shaped 
     if not routed.who:
         return None
     topic = routed.topic or ""
-    hits = search_quotes(store, topic, filters=filters, limit=500, reported=True)
-    if topic and not any(speaker_match(routed.who, h.speaker, h.role) >= 0.6 for h in hits):
-        hits = search_quotes(store, "", filters=filters, limit=500, reported=True)  # X on it, in other words
+
+    def theirs(name: str | None, role: str | None, article_id: str) -> bool:
+        return speaker_match(routed.who, name, role, store.articles[article_id].text) >= 0.6
+
+    hits = search_quotes(store, topic, filters=filters, limit=50, reported=True, whose=theirs)
+    if topic and not hits:  # X on it, in other words than the question's
+        hits = search_quotes(store, "", filters=filters, limit=50, reported=True, whose=theirs)
     matched = [(speaker_match(routed.who, h.speaker, h.role, store.articles[h.article_id].text), h) for h in hits
                if not in_metadata(store.articles[h.article_id], h.start, h.end, h.sentence_start, h.sentence_end)]
-    matched = [(m, h) for m, h in matched if m >= 0.6]
     if not matched:
         return None
     # a quotation in X's own words before a paraphrase of them, when both are about as close to the topic
