@@ -48,8 +48,11 @@ _EVENT = re.compile(r"^what\s+(?:happened|took place|occurred|went on)\b"
 _WHY = re.compile(r"^why\b|^how\s+(?!many\b|much\b|long\b|old\b|far\b|big\b|often\b|soon\b|large\b|high\b|tall\b)"
                   r"|^(?:on|for)\s+what\s+(?:grounds|reason)|^what\s+(?:caused|led to|prompted|triggered|is behind)\b"
                   r"|^what\s+(?:are|is|were|was)\s+.+?\s+(?:examining|investigating)\s+as\b", re.I)
+# "What time does the match start?" asks when; "What time did she swim?" asks for a result, a fact
 _WHEN = re.compile(r"^when\b|^(?:on|by|in|from|until)\s+(?:what|which)\s+(?:date|day|year|month)\b"
-                   r"|^what\s+(?:date|day|year|month|time)\b|^how\s+(?:soon|long ago)\b|^since\s+when\b", re.I)
+                   r"|^what\s+(?:date|day|year|month)\b|^how\s+(?:soon|long ago)\b|^since\s+when\b"
+                   r"|^(?:at\s+)?what\s+time\s+(?:\w+\s+){1,5}?(?:start|starts|begin|begins|open|opens|close|closes|"
+                   r"leave|leaves|arrive|arrives|depart|departs|end|ends|kick)\b", re.I)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ from assistant.shapes import Shape, asked_act, in_metadata, route, speaker_match
     ("How does the new scanner find tumours?", Shape.WHY),
     ("When will the bridge reopen?", Shape.WHEN),
     ("On which day did the strike start?", Shape.WHEN),
+    ("What time does the match start?", Shape.WHEN),
+    ("What time did she swim in the final?", Shape.FACT),
     ("How many people were evacuated?", Shape.FACT),
     ("Where is the plant?", Shape.FACT),
 ])
