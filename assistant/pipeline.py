@@ -187,12 +187,14 @@ class Assistant:
         candidates = tuple(c for c in self.reader.read(question, query, passages[:n_read], self.store, retrieval.qvec)
                            if not in_metadata(self.store.articles[c.article_id], c.start, c.end, c.sentence_start,
                                               c.sentence_end))
+        # the evidence and confidence of the reader's best span, computed once (the said shape reads them too)
+        feats = features(candidates, retrieval, self.store, question) if candidates else None
+        confidence = self.confidence(feats) if feats is not None else 0.0
         speaker_of_best = None
         if routed.shape is Shape.SAID:
             # the reader's span stands when its sentence gives words to the asked speaker; else X's quotations
             fits, speaker_of_best = self._span_is_theirs(routed, candidates)
-            confident = fits and tier_of(self.confidence(features(candidates, retrieval, self.store, question)),
-                                         self.calibration, s) is Tier.ANSWERED
+            confident = fits and tier_of(confidence, self.calibration, s) is Tier.ANSWERED
             if not confident:
                 shaped = self._shaped(routed, question, query, passages, filters, s, note,
                                       prefer=candidates[0] if fits else None)
@@ -201,8 +203,6 @@ class Assistant:
         if not candidates:
             return Trace(question, query, retrieval, (), None, self._abstain(question, query, passages, 0.0, note))
         best = candidates[0]
-        feats = features(candidates, retrieval, self.store, question)
-        confidence = self.confidence(feats)
         tier = cap_tier(tier_of(confidence, self.calibration, s), routed, question, best, self.store)
         if tier is Tier.ABSTAINED and s.abstain:
             answer = replace(self._abstain(question, query, passages, confidence, note), shape=routed.shape.value)
