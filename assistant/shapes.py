@@ -331,14 +331,22 @@ def shape_tier(shape: Shape, confidence: float):
     return Tier.POSSIBLE if confidence >= possible_at else Tier.ABSTAINED
 
 
+_DATELINE_REACH = 60  # characters from the dateline's place to the outlet that closes it, at most
+
+
 def in_metadata(article, start: int | None, end: int | None, sentence_start: int, sentence_end: int) -> bool:
-    """Whether a span sits in the report's own metadata rather than its story: its headline, its date or
-    dateline, or a line that holds the report's date and ends in no sentence ("Russian Politics &
+    """Whether a span sits in the report's own metadata rather than its story: its headline, its date, its
+    dateline up to the outlet it names, or a line that holds the report's date and ends in no sentence ("Russian Politics &
     Diplomacy January 10, 2022, 23:10"). A date or place there is when and where the report was filed."""
     a, b = (start, end) if start is not None else (sentence_start, sentence_end)
-    for f in (article.title, article.date, article.dateline):
-        if f is not None and f.start is not None and f.end is not None and f.start < b and a < f.end:
-            return True
+    spans = [(f.start, f.end) for f in (article.title, article.date, article.dateline)
+             if f is not None and f.start is not None and f.end is not None]
+    dl, out = article.dateline, article.outlet
+    if dl is not None and dl.end is not None and out is not None and out.start is not None and out.end is not None \
+            and dl.end <= out.start <= dl.end + _DATELINE_REACH:
+        spans.append((dl.start, out.end))  # "FENMORE, Vermont, Sept 12 (Green Mountain Wire)": place to outlet
+    if any(s < b and a < e for s, e in spans):
+        return True
     d = article.date
     if d is not None and d.start is not None and sentence_start <= d.start < sentence_end:
         line = article.text[sentence_start:sentence_end].strip()

@@ -22,10 +22,13 @@ _FULL_DATE = re.compile(
     rf"(?:{_WEEKDAY})?(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}){_TIME}"
     r"|\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?\b"
 )
-# "GENEVA, January 10. /TASS/." or "WASHINGTON, Jan. 5 (Reuters) -"
+# "GENEVA, January 10. /TASS/.", "WASHINGTON, Jan. 5 (Reuters) -", "NEW YORK/OSLO, Oct 11 (Meridian Press) -",
+# and with the state or country wire services add: "FENMORE, Vermont, Sept 12 (Green Mountain Wire) -"
+_REGION = r"(?:,\s+[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*){0,2})?"
 _DATELINE = re.compile(
-    rf"^(?P<place>[A-Z][A-Z .'\-]{{1,40}}[A-Z]),\s+(?P<date>{_MONTH}\s+\d{{1,2}})\b\.?"
-    r"(?:\s*/\s*(?P<slash>[A-Za-z][A-Za-z .\-]{0,30}?)\s*/)?(?:\s*\((?P<paren>[A-Za-z][A-Za-z .\-]{0,30})\))?", re.M
+    rf"^(?P<place>[A-Z][A-Z .'\-/]{{1,40}}[A-Z]){_REGION},\s+(?P<date>{_MONTH}\s+\d{{1,2}})\b\.?"
+    r"(?:\s*/\s*(?P<slash>[A-Za-z][A-Za-z .\-]{0,30}?)\s*/)?(?:\s*\((?P<paren>[A-Za-z][A-Za-z .&'\-]{0,30})\))?",
+    re.M,
 )
 # "WASHINGTON (Reuters) -"
 _PAREN_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z .'\-]{1,40}[A-Z])\s*\((?P<paren>[A-Za-z][A-Za-z .\-]{0,30})\)\s*[-—–]", re.M)

@@ -48,6 +48,23 @@ def test_a_speaker_is_matched_by_name_or_by_post():
     assert not speaks_in("Blinken said Ryabkov was wrong.", "Ryabkov")
 
 
+def test_the_dateline_up_to_its_outlet_is_not_the_story():
+    from index.prepare import prepare
+    from index.loading import RawDocument
+    from index.settings import BuildSettings
+
+    text = ("Bridge to reopen two years late\n\nLocal September 12, 2023, 19:05\n\nFENMORE, Vermont, Sept 12 "
+            "(Green Mountain Wire) - The Hartwell Street bridge will reopen, Northline Civil said.")
+    article, _ = prepare(RawDocument(id="a", text=text, source="a.txt"), BuildSettings())
+    lead = text.index("FENMORE")
+    end = text.index(".", text.index("reopen,")) + 1
+    for word in ("FENMORE", "Vermont", "Sept 12", "Green"):
+        at = text.index(word, lead)
+        assert in_metadata(article, at, at + len(word), lead, end), word
+    at = text.index("Northline Civil")
+    assert not in_metadata(article, at, at + len("Northline Civil"), lead, end)
+
+
 def test_a_metadata_line_is_not_the_story(seed_prepared):
     article = next(a for a, _ in seed_prepared.values() if a.date and a.date.start is not None)
     d = article.date

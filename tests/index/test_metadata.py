@@ -49,3 +49,20 @@ def test_parse_date_string_precision():
     assert parse_date_string("2022-01-10").iso == "2022-01-10"
     assert parse_date_string("Dec. 23, 2021").iso == "2021-12-23"
     assert parse_date_string("January 25").precision == "month-day"
+
+
+def test_a_dateline_with_a_state_or_country_and_an_outlet():
+    from index import cleaning, metadata
+
+    for text, place, outlet in [
+        ("Bridge to reopen late\n\nLocal September 12, 2023, 19:05\n\nFENMORE, Vermont, Sept 12 (Green Mountain Wire)"
+         " - The bridge will reopen.", "FENMORE", "Green Mountain Wire"),
+        ("Fire spreads\n\nKELOWNA, British Columbia, Aug 5 (Northern Ledger) - A wildfire grew.", "KELOWNA",
+         "Northern Ledger"),
+        ("Merger agreed\n\nNEW YORK/OSLO, Oct 11 (Campus & Capital) - Two groups merged.", "NEW YORK/OSLO",
+         "Campus & Capital"),
+    ]:
+        lines = cleaning.content_lines(text, cleaning.find_boilerplate(text))
+        meta = metadata.extract(text, lines)
+        assert (meta["dateline"].value, meta["outlet"].value) == (place, outlet)
+        assert text[meta["outlet"].start:meta["outlet"].end] == outlet
