@@ -111,7 +111,8 @@ def load_split(name: str) -> Dataset:
 
 
 def squad_dataset(name: str, data: list[dict], digest: str) -> Dataset:
-    """SQuAD articles as a dataset: a document a paragraph, a question a qa (v2.0's impossible ones unanswerable)."""
+    """SQuAD articles as a dataset: a document a paragraph, a question a qa (v2.0's impossible ones unanswerable);
+    an article's "split" key, where a set adds one (eval/nearmiss), is each of its questions' split."""
     questions, documents = [], []
     for article in data:
         title = article["title"]
@@ -122,7 +123,8 @@ def squad_dataset(name: str, data: list[dict], digest: str) -> Dataset:
                 impossible = bool(qa.get("is_impossible", False))
                 answers = tuple(dict.fromkeys(a["text"] for a in qa.get("answers", [])))
                 questions.append(Question(id=qa["id"], question=qa["question"], answers=() if impossible else answers,
-                                          sources=() if impossible else (doc_id,), answerable=not impossible))
+                                          sources=() if impossible else (doc_id,), answerable=not impossible,
+                                          split=article.get("split")))
     return Dataset(name, questions, documents, digest)
 
 

@@ -89,3 +89,28 @@ def test_held_out_splits_load_by_name_and_only_their_articles(tmp_path, monkeypa
     assert test.questions[0].answers == ("1900",) and test.questions[0].sources == (f"{splits.TEST_TITLES[0]}-000",)
     val = load_dataset("squad-validation")
     assert [q.id for q in val.questions] == [f"{splits.VALIDATION_TITLES[0]}-q"] and val.digest != test.digest
+
+
+def test_a_squad_article_can_name_its_split(tmp_path):
+    from eval.datasets import only_split
+
+    para = {"context": "Ann was born in Oslo.", "qas": [{"id": "q", "question": "Where was Ann born?",
+                                                        "answers": [{"text": "Oslo", "answer_start": 16}]}]}
+    data = {"data": [{"title": "A", "split": "dev", "paragraphs": [para]},
+                     {"title": "B", "split": "test", "paragraphs": [json.loads(json.dumps(para).replace('"q"', '"r"'))]}]}
+    f = tmp_path / "s.json"
+    f.write_text(json.dumps(data))
+    ds = load_dataset(f)
+    assert [q.id for q in only_split(ds, "dev").questions] == ["q"]
+    assert [q.id for q in only_split(ds, "test").questions] == ["r"]
+    assert len(only_split(ds, "test").documents) == 2  # one index for both parts, as for the other split sets
+
+
+def test_the_near_miss_set_is_split_by_article():
+    from eval.datasets import only_split
+
+    ds = load_dataset("eval/nearmiss/validation-squad2.json")
+    dev, test = only_split(ds, "dev"), only_split(ds, "test")
+    assert len(dev.questions) + len(test.questions) == len(ds.questions)
+    titles = lambda part: {s.rsplit("-", 1)[0] for q in part.questions for s in q.sources}
+    assert titles(dev) and titles(test) and not titles(dev) & titles(test)
