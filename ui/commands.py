@@ -406,7 +406,8 @@ def _add_reader(sub) -> None:
 def cmd_reader_calibrate(args: argparse.Namespace) -> int:
     from eval.experiments.calibrate import calibrate, save
 
-    result = calibrate(Path(args.data), ReaderSettings(kind=ReaderKind(args.reader)))
+    result = calibrate(Path(args.data), ReaderSettings(kind=ReaderKind(args.reader), path=args.reader_path),
+                       news=not args.no_news)
     save(result)
     print(json.dumps(result, indent=2))
     return 0
@@ -435,9 +436,12 @@ def _add_prepare(sub) -> None:
 
 @register
 def _add_calibrate(sub) -> None:
-    c = sub.add_parser("calibrate", help="fit answer confidence and the abstention threshold on SQuAD train")
+    c = sub.add_parser("calibrate", help="fit the span ranker, answer confidence and its thresholds on SQuAD "
+                       "train's validation articles and eval/newsq's development part")
     c.add_argument("--data", default=str(SQUAD_TRAIN))
     c.add_argument("--reader", choices=[r.value for r in ReaderKind], default=ReaderKind.AUTO.value)
+    c.add_argument("--reader-path", help="a trained reader folder (default: the shipped models/reader)")
+    c.add_argument("--no-news", action="store_true", help="SQuAD alone, as before issue 28 (for comparison)")
     c.set_defaults(func=cmd_reader_calibrate)
 
 
