@@ -37,6 +37,35 @@ def test_candidates_come_from_several_passages_ranked_by_the_fitted_ranker(seed_
     assert {"span_logp", "null_gap", "retrieval", "type_bad", "type_bad_date"} <= set(t.candidates[0].features)
 
 
+def test_passages_are_read_under_their_headline_and_spans_stay_in_the_article(seed_assistant, monkeypatch):
+    from assistant.readers.span import headline
+
+    a = seed_assistant
+    q = "Who heads the Russian delegation?"
+    r = a.retriever.retrieve(q, k=10)
+    deeper = [p for p in r.passages if headline(a.store.articles[p.article_id], p.text)][:3]
+    assert deeper  # passages past each report's first chunk, which do not start with its headline
+    seen, read = [], []
+    real = a.reader.score_windows
+
+    def spy(qq, ctx, *x, **kw):
+        found = real(qq, ctx, *x, **kw)
+        seen.extend(ctx)
+        read.extend(ctx[k][cs:ce].rstrip(" ,;:") for cs, ce, *_, k in found)
+        return found
+
+    monkeypatch.setattr(a.reader, "score_windows", spy)
+    cands = a.reader.read(q, q, deeper, a.store, r.qvec)
+    titles = [a.store.articles[p.article_id].title.value for p in deeper]
+    assert [c.split("\n", 1) for c in seen] == [[t, p.text] for t, p in zip(titles, deeper)]
+    assert cands
+    for c in cands:  # offsets point at the span the reader read, in the passage, never in the added headline
+        assert any(p.article_id == c.article_id and p.start <= c.start < c.end <= p.end for p in deeper)
+        assert any(text.startswith(a.store.articles[c.article_id].text[c.start:c.end]) for text in read)
+    first = next(p for p in r.passages if not headline(a.store.articles[p.article_id], p.text))
+    assert first.text.lstrip().startswith(a.store.articles[first.article_id].title.value)
+
+
 def test_type_features_mark_a_span_of_the_wrong_kind_by_kind():
     s = "Talks in Geneva on January 10 ended after three rounds."
     place, date, count = (s.index(x) for x in ("Geneva", "January 10", "three"))
