@@ -9,7 +9,11 @@ Two fusions, both over the union of candidates:
 
 dense(c) mixes the chunk's own cosine with its best sentence's (sentence-level evidence):
       dense(c) = (1 - a) * cos(q, c) + a * max_{s in c} cos(q, s)
-Ties are broken by dense score, then BM25, then chunk order, so results are deterministic.
+Passages are ordered by s(c) + v * norm(agree(article(c))), where agree(A) sums the two best s of A's
+candidates: several chunks of one article agreeing (article-level evidence) lift its passages, so the
+reader reads further into the report the question is about (a passage's score stays s(c)). v is
+AskSettings.article_weight, 0 by default (measured in eval/experiments/newsq_retrieval.py). Ties are broken by dense score, then BM25, then chunk order, so results are
+deterministic.
 """
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ from index.store_api import Filters, Store
 from .answer import Passage
 from .settings import AskSettings, Fusion
 
-__all__ = ["Filters", "Retrieval", "Retriever", "fuse", "minmax", "ranks", "article_ranking"]
+__all__ = ["Filters", "Retrieval", "Retriever", "article_agreement", "article_ranking", "fuse", "minmax", "ranks"]
 
 
 def minmax(x: np.ndarray) -> np.ndarray:
@@ -101,13 +105,23 @@ class Retriever:
         bm25 = store.bm25_scores(tokens, cand)
         dense = self._dense_scores(qvec, cand)
         fused = fuse(dense, bm25, s.fusion, s.dense_weight, s.rrf_k)
-        order = np.lexsort((cand, -bm25, -dense, -fused))
+        order = np.lexsort((cand, -bm25, -dense, -(fused + s.article_weight * article_agreement(store, cand, fused))))
         passages = []
         for rank, j in enumerate(order[:k], 1):
             ch = store.chunks[int(cand[j])]
             passages.append(Passage(int(cand[j]), ch.article_id, ch.start, ch.end, ch.text,
                                     float(fused[j]), float(bm25[j]), float(dense[j]), rank))
         return Retrieval(query, qvec, cand, bm25, dense, fused, passages)
+
+
+def article_agreement(store: Store, chunk_ids: np.ndarray, fused: np.ndarray) -> np.ndarray:
+    """For each candidate, the sum of its article's two best fused scores among the candidates, in [0, 1]."""
+    articles = [store.chunks[int(c)].article_id for c in chunk_ids]
+    best: dict[str, list[float]] = {}
+    for a, score in zip(articles, fused):
+        best.setdefault(a, []).append(float(score))
+    top2 = {a: sum(sorted(v, reverse=True)[:2]) for a, v in best.items()}
+    return minmax(np.array([top2[a] for a in articles], np.float32))
 
 
 def article_ranking(retrieval: Retrieval, chunks_article: list[str], by: str) -> list[str]:

@@ -59,6 +59,10 @@ class AskSettings:
     dense_weight: float = 0.6  # chosen by eval/experiments/tune_retrieval.py on SQuAD train articles
     rrf_k: int = 60
     sentence_weight: float = 0.3  # weight of the best sentence's dense score in a chunk's dense score
+    # weight of an article's agreeing chunks in the passage order: off, since on newsq dev it put the answer's
+    # passage among the three read more often (0.751 -> 0.795 at 0.4) but the answers stayed level (quote hit
+    # 34.6 both) and the Super Bowl lost 0.8 F1 (eval/RESULTS.md, eval/experiments/newsq_retrieval.py)
+    article_weight: float = 0.0
     read_passages: int | None = None  # passages the reader reads; None: the reader's own measured default
     abstain: bool = True  # False: always answer with the best span (the "reader alone" measurement)
     abstain_below: float = 0.35  # used only when the reader has no calibration

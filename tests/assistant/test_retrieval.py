@@ -1,7 +1,9 @@
 import numpy as np
 import pytest
 
-from assistant.retrieval import Filters, fuse, minmax, ranks
+from types import SimpleNamespace
+
+from assistant.retrieval import Filters, article_agreement, fuse, minmax, ranks
 
 
 def test_minmax():
@@ -47,7 +49,31 @@ def test_retrieval_respects_filters_and_offsets(seed_assistant):
     for p in r.passages:
         assert seed_assistant.index.articles[p.article_id].text[p.start:p.end] == p.text
     assert [p.rank for p in r.passages] == list(range(1, len(r.passages) + 1))
-    assert all(a.score >= b.score for a, b in zip(r.passages, r.passages[1:]))
+
+    # with article evidence on: ordered by the fused score plus the article's agreement; each passage keeps
+    # its own fused score
+    from assistant.retrieval import Retriever
+
+    w = 0.4
+    lifted = Retriever(seed_assistant.store, seed_assistant.settings.with_(article_weight=w))
+    for r in (lifted.retrieve("Ryabkov security guarantees", Filters(outlets=("EIRNS",)), k=5),
+              lifted.retrieve("Who is Russia's Deputy Foreign Minister?", k=5)):
+        agree = dict(zip(r.chunk_ids.tolist(), article_agreement(seed_assistant.store, r.chunk_ids, r.fused)))
+        fused = dict(zip(r.chunk_ids.tolist(), r.fused))
+        assert all(p.score == pytest.approx(fused[p.chunk_id]) for p in r.passages)
+        order = [fused[p.chunk_id] + w * agree[p.chunk_id] for p in r.passages]
+        assert all(a >= b - 1e-6 for a, b in zip(order, order[1:]))
+
+
+def test_an_article_whose_chunks_agree_lifts_its_passages():
+    # chunk 0 of article A scores best alone; B's two chunks agree: B's second-best chunk passes A's
+    store = SimpleNamespace(chunks=[SimpleNamespace(article_id=a) for a in ("A", "B", "B", "C")])
+    ids = np.array([0, 1, 2, 3])
+    fused = np.array([0.9, 0.85, 0.8, 0.1], np.float32)
+    agree = article_agreement(store, ids, fused)
+    np.testing.assert_allclose(agree, [(0.9 - 0.1) / 1.55, 1.0, 1.0, 0.0], rtol=1e-5)
+    assert np.argsort(-(fused + 0.4 * agree)).tolist() == [1, 2, 0, 3]
+    assert np.argsort(-fused).tolist() == [0, 1, 2, 3]
 
 
 def test_retrieval_finds_the_article_for_a_named_entity(seed_assistant):
