@@ -242,6 +242,8 @@ def answer_message(ans: Answer, pos: int, filters: str | None = None, earlier: A
         marker = _marker(pos, ans.answer_citation or 1)
         if not sure:
             lines.append("⚠️ *Possible answer* (not sure):\n")
+            if filters:  # a guess under filters: what they leave out may hold the sure answer
+                lines.append(f"*Filters are on ({esc(filters)}): a surer answer may be in articles they leave out.*\n")
         shaped = shape_lines(ans, marker, event_dates)
         if shaped is not None:
             lines += shaped
@@ -374,7 +376,7 @@ def respond(collection, question: Any, turns: list[dict], filters, filters_text:
             ans = replace(ans, answer=None, quote=None, abstained=True, tier=Tier.ABSTAINED, answer_start=None,
                           answer_end=None, resolved_dates=(), groups=())
         turn = {"question": question, "answer": ans.to_json(), "error": None,
-                "filters": filters_text if filters_text and ans.abstained else None}
+                "filters": filters_text if filters_text and ans.tier is not Tier.ANSWERED else None}
         if why:
             turn["withheld"] = kept
         if ans.abstained:

@@ -145,7 +145,7 @@ def test_filters_in_plain_words(page):
     page.locator("#nd-yearless input[type=checkbox]").uncheck()
     text = ask(page, "When was the INF Treaty signed?", 3)  # stated only in an article without a year
     assert "Filters are on" in text and "without a stated year left out" in text
-    shot_at(page, 2, "16-4c2-abstention-says-filters-are-on")
+    shot_at(page, 2, "16-4c2-unsure-answer-says-filters-are-on")
     page.locator("#nd-yearless input[type=checkbox]").check()
     text = ask(page, "When was the INF Treaty signed?", 4)
     assert "December 8, 1987" in text

@@ -49,7 +49,10 @@ def test_possible_answer_is_marked():
     ans = _answer(confidence=0.4)
     object.__setattr__(ans, "tier", Tier.POSSIBLE)
     md = chat.answer_message(ans, 0)
-    assert "Possible answer" in md and "Low confidence" in md
+    assert "Possible answer" in md and "Low confidence" in md and "Filters are on" not in md
+    # a guess under filters says what they may leave out, as a refusal does
+    assert "Filters are on (outlet TASS): a surer answer" in chat.answer_message(ans, 0, filters="outlet TASS")
+    assert "Filters are on" not in chat.answer_message(_answer(), 0, filters="outlet TASS")  # a sure answer: no
 
 
 def test_short_titles_end_on_a_word():
