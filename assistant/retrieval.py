@@ -105,7 +105,8 @@ class Retriever:
         bm25 = store.bm25_scores(tokens, cand)
         dense = self._dense_scores(qvec, cand)
         fused = fuse(dense, bm25, s.fusion, s.dense_weight, s.rrf_k)
-        order = np.lexsort((cand, -bm25, -dense, -(fused + s.article_weight * article_agreement(store, cand, fused))))
+        ordered_by = fused + s.article_weight * article_agreement(store, cand, fused) if s.article_weight else fused
+        order = np.lexsort((cand, -bm25, -dense, -ordered_by))
         passages = []
         for rank, j in enumerate(order[:k], 1):
             ch = store.chunks[int(cand[j])]
