@@ -12,8 +12,8 @@ dense(c) mixes the chunk's own cosine with its best sentence's (sentence-level e
 Passages are ordered by s(c) + v * norm(agree(article(c))), where agree(A) sums the two best s of A's
 candidates: several chunks of one article agreeing (article-level evidence) lift its passages, so the
 reader reads further into the report the question is about (a passage's score stays s(c)). v is
-AskSettings.article_weight, 0 by default (measured in eval/experiments/newsq_retrieval.py). Ties are broken by dense score, then BM25, then chunk order, so results are
-deterministic.
+AskSettings.article_weight, 0 by default (measured in eval/experiments/newsq_retrieval.py).
+Ties are broken by dense score, then BM25, then chunk order, so results are deterministic.
 """
 from __future__ import annotations
 

@@ -336,8 +336,9 @@ _DATELINE_REACH = 60  # characters from the dateline's place to the outlet that 
 
 def in_metadata(article, start: int | None, end: int | None, sentence_start: int, sentence_end: int) -> bool:
     """Whether a span sits in the report's own metadata rather than its story: its headline, its date, its
-    dateline up to the outlet it names, or a line that holds the report's date and ends in no sentence ("Russian Politics &
-    Diplomacy January 10, 2022, 23:10"). A date or place there is when and where the report was filed."""
+    dateline up to the outlet it names, or a line that holds the report's date and ends in no sentence
+    ("Russian Politics & Diplomacy January 10, 2022, 23:10"). A date or place there is when and where the
+    report was filed."""
     a, b = (start, end) if start is not None else (sentence_start, sentence_end)
     spans = [(f.start, f.end) for f in (article.title, article.date, article.dateline)
              if f is not None and f.start is not None and f.end is not None]

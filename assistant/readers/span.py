@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from index.bm25 import tokenize
+from index.model import Article
 from index.settings import DEFAULT_RUNTIME
 from index.store_api import Store
 
@@ -172,7 +173,7 @@ class SpanReader:
         return sorted(best.values(), key=lambda c: (-c.score, c.sentence_id))
 
 
-def headline(article, passage_text: str) -> str:
+def headline(article: Article, passage_text: str) -> str:
     """The article's headline and a line break, to read a passage under; "" when it has none or the passage
     already starts with it."""
     title = article.title.value.strip() if article.title and article.title.value else ""
