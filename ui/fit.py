@@ -37,9 +37,8 @@ _SIDES = {
     "japan": ("japan", "japanese", "tokyo"),
 }
 _ALIAS = {name: key for key, names in _SIDES.items() for name in names}
-_DETERMINER = r"(?:(?:The|A|An|This|That|These|Those|Its|Their|His|Her|Our|Your|My)\s+)?"
-_MODIFIER = _DETERMINER + r"(?P<side>(?!(?:The|A|An|This|That|These|Those|Its|Their|His|Her|Our|Your|My)\b)" \
-    r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?(?:['’]s)?)"
+_DETERMINERS = r"(?:The|A|An|This|That|These|Those|Its|Their|His|Her|Our|Your|My)"
+_MODIFIER = rf"(?:{_DETERMINERS}\s+)?(?P<side>(?!{_DETERMINERS}\b)[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?(?:['’]s)?)"
 
 
 def side_key(word: str) -> str:

@@ -81,12 +81,15 @@ def main(argv: list[str] | None = None) -> None:
         r = retrieve(question)
         return r.chunk_ids[_order(r.fused, r)]
 
+    def title_match(question: str, r: Retrieval) -> np.ndarray:
+        """BM25 of the question against each candidate's article headline, min-max normalised."""
+        scores = titles.get_scores(tokenize(question))
+        return minmax(np.array([scores[row_of[store.chunks[int(c)].article_id]] for c in r.chunk_ids]))
+
     def with_title(w: float):
         def ranked(question: str) -> np.ndarray:
             r = retrieve(question)
-            scores = titles.get_scores(tokenize(question))
-            per_chunk = np.array([scores[row_of[store.chunks[int(c)].article_id]] for c in r.chunk_ids])
-            return r.chunk_ids[_order(r.fused + w * minmax(per_chunk), r)]
+            return r.chunk_ids[_order(r.fused + w * title_match(question, r), r)]
         return ranked
 
     def with_article(w: float):
@@ -111,10 +114,8 @@ def main(argv: list[str] | None = None) -> None:
 
     def both(question: str) -> np.ndarray:  # the title's and the article's evidence together
         r = retrieve(question)
-        scores = titles.get_scores(tokenize(question))
-        title = np.array([scores[row_of[store.chunks[int(c)].article_id]] for c in r.chunk_ids])
-        return r.chunk_ids[_order(r.fused + 0.2 * minmax(title) + 0.2 * article_agreement(store, r.chunk_ids, r.fused),
-                                  r)]
+        lift = 0.2 * title_match(question, r) + 0.2 * article_agreement(store, r.chunk_ids, r.fused)
+        return r.chunk_ids[_order(r.fused + lift, r)]
 
     rows += [("title w=0.2 and article evidence w=0.2", both)]
     print(f"newsq {args.split}: {sum(q.answerable for q in dataset.questions)} answerable questions, "
